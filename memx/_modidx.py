@@ -29,4 +29,11 @@ d = { 'settings': { 'branch': 'main',
                            'memx.core.run_dir': ('core.html#run_dir', 'memx/core.py'),
                            'memx.core.save_json': ('core.html#save_json', 'memx/core.py'),
                            'memx.core.save_tensors': ('core.html#save_tensors', 'memx/core.py'),
-                           'memx.core.seed_everything': ('core.html#seed_everything', 'memx/core.py')}}}
+                           'memx.core.seed_everything': ('core.html#seed_everything', 'memx/core.py')},
+            'memx.detect': { 'memx.detect.guidance_norm': ('detect.html#guidance_norm', 'memx/detect.py'),
+                             'memx.detect.roc_summary': ('detect.html#roc_summary', 'memx/detect.py'),
+                             'memx.detect.threshold_at_fpr': ('detect.html#threshold_at_fpr', 'memx/detect.py'),
+                             'memx.detect.tpr_at_fpr': ('detect.html#tpr_at_fpr', 'memx/detect.py')},
+            'memx.validate': { 'memx.validate._flat': ('validate.html#_flat', 'memx/validate.py'),
+                               'memx.validate._to_unit': ('validate.html#_to_unit', 'memx/validate.py'),
+                               'memx.validate.pixel_nn': ('validate.html#pixel_nn', 'memx/validate.py')}}}
