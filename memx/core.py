@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #137578f0
 from __future__ import annotations
-import dataclasses, hashlib, json, os, random, tempfile, typing
+import dataclasses, hashlib, json, os, random, tempfile, types, typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -19,7 +19,7 @@ def _check_type(name, v, tp):
     "Coerce JSON value `v` to annotation `tp` (str form allowed), raising a clear error when it cannot be."
     origin = typing.get_origin(tp)
     if tp is typing.Any: return v
-    if origin is typing.Union:
+    if origin in (typing.Union, types.UnionType):
         if v is None and type(None) in typing.get_args(tp): return None
         return _check_type(name, v, next(a for a in typing.get_args(tp) if a is not type(None)))
     if origin in (list, tuple):

@@ -375,6 +375,15 @@ class XrayLoader(DataLoader):
         x = torch.from_numpy(np.ascontiguousarray(self.data.images[i])).unsqueeze(1).float().div_(127.5).sub_(1)
         return x, torch.from_numpy(self.data.tokens[i]).long(), torch.from_numpy(self.data.token_mask[i]).bool()
     def do_batch(self, b): return self.create_batch(self.before_batch(b))
+    shard = (0, 1)
+    def set_shard(self, rank:int, world:int):
+        "Serve only process `rank`'s share of each epoch's order (same seed on every process → disjoint, equal shares)."
+        self.shard, self.n = (rank, world), len(self.idx) // world; return self
+    def get_idxs(self):
+        idxs = list(range(len(self.idx)))
+        if self.shuffle: idxs = self.shuffle_fn(idxs)
+        r, w = self.shard
+        return idxs[r:len(idxs) // w * w:w]
     def new(self, dataset=None, cls=None, **kwargs):
         kw = dict(bs=self.bs, shuffle=self.shuffle, drop_last=self.drop_last, device=self.device)
         if isinstance(self.after_batch, LightAugment): kw['after_batch'] = self.after_batch
