@@ -8,7 +8,7 @@ import argparse, json, os, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from .core import Config, RunDir, run_dir, seed_everything, save_json
+from .core import Config, RunDir, run_dir, seed_everything, save_json, load_json
 from .data import DataConfig, XrayData, load_chexpert
 from .phantom import make_phantom_chexpert
 from .testbed import TestbedConfig, plant, control_conditions
@@ -18,8 +18,8 @@ from .detect import wen_scores, roc_summary
 from .validate import nearest_training, copy_threshold
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment',
-           'memx_train', 'memorization_check', 'plot_copies']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'flatten_dict', 'run_experiment', 'parse_overrides',
+           'load_experiment', 'memx_train', 'Run', 'load_run', 'eval_conditions', 'memorization_check', 'plot_copies']
 
 # %% ../nbs/03a_experiment.ipynb #5208dfd2
 @dataclass
@@ -56,12 +56,24 @@ def build_model(cfg:ExperimentConfig, data:XrayData) -> CondUNet:
     return CondUNet(model_config(cfg.preset, image_size=data.size, vocab_size=len(data.vocab), max_len=data.max_len, **cfg.model))
 
 # %% ../nbs/03a_experiment.ipynb #c9f494b2
+def _config_diff(path, cfg:ExperimentConfig) -> dict:
+    "Fields where the config saved at `path` differs from `cfg` (fields added since it was saved take their defaults)."
+    if not load_json(path): return {}                                       # a fresh run folder's empty config
+    try: old = flatten_dict(ExperimentConfig.from_json(path).to_dict())
+    except (TypeError, ValueError) as e: return {'config.json': str(e)}
+    new = flatten_dict(cfg.to_dict())
+    return {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}
+
+def flatten_dict(d:dict, prefix:str='') -> dict:
+    "{'a': {'b': 1}} → {'a.b': 1}."
+    return {k2: v2 for k, v in d.items() for k2, v2 in (flatten_dict(v, f'{prefix}{k}.') if isinstance(v, dict) else {f'{prefix}{k}': v}).items()}
+
 def run_experiment(cfg:ExperimentConfig, resume:bool=True, progress:bool=True, device=None):
     "Train `cfg` into `<runs>/<name>` (resuming when a checkpoint exists): (run folder, learner, data, manifest)."
     data, man = prepare_data(cfg, progress)
     rd = run_dir(cfg.name, cfg.runs)
-    if resume and (rd.config_path).exists() and (old := json.loads(rd.config_path.read_text())) and old != json.loads(cfg.to_json()):
-        raise ValueError(f"{rd.path} holds a run of another config; pick another name or pass resume=False")
+    if resume and (rd.config_path).exists() and (d := _config_diff(rd.config_path, cfg)):
+        raise ValueError(f"{rd.path} holds a run of another config (differing fields: {d}); pick another name or pass resume=False")
     cfg.to_json(rd.config_path)
     if man is not None: save_json(man, rd.results/'testbed.json')
     model = build_model(cfg, data)
@@ -103,14 +115,32 @@ def memx_train(argv=None):
           f"last train loss {learn.log_rows[-1][1]:.4f}, weight checksum {sum(p.double().sum().item() for p in learn.model.parameters()):.6f}; "
           f"run folder {rd.path}", flush=True)
 
+# %% ../nbs/03a_experiment.ipynb #e1cad7d7
+@dataclass
+class Run:
+    "A trained run reopened: its folder, config, data, testbed manifest (or None) and EMA model."
+    rd: RunDir; cfg: ExperimentConfig; data: XrayData; man: dict|None; model: CondUNet
+
+def load_run(path, device=None, progress:bool=False) -> Run:
+    "Reopen the run folder `path` (written by `memx-train`): config, data, manifest and the EMA model on `device`."
+    rd = RunDir(path)
+    cfg = ExperimentConfig.from_json(rd.config_path).replace(runs=str(rd.path.parent))
+    data, man = prepare_data(cfg, progress=progress)
+    return Run(rd, cfg, data, man, load_trained(rd, device=device))
+
+def eval_conditions(data:XrayData, man:dict|None, n_controls:int=32, seed:int=0):
+    "Planted conditions then `n_controls` seeded control conditions: (conds, planted (C,) bool, source row (C,), -1 for controls)."
+    ctrl = control_conditions(data); rng = np.random.default_rng(seed)
+    ctrl = [ctrl[i] for i in np.sort(rng.choice(len(ctrl), min(n_controls, len(ctrl)), replace=False))]
+    pl = man['conditions'] if man else []
+    return pl + ctrl, np.r_[np.ones(len(pl)), np.zeros(len(ctrl))].astype(bool), np.r_[man['source_idx'] if man else [], -np.ones(len(ctrl))].astype(int)
+
 # %% ../nbs/03a_experiment.ipynb #551ae2a5
 def memorization_check(model:CondUNet, data:XrayData, man:dict, n_controls:int=32, n_samples:int=4, steps:int=25,
                        guidance:float=3.0, sampler:str='ddim', tau:float|None=None, wen_n:int=4, seed:int=0, bs:int=64):
     "Per-condition copy statistics and detection scores on a planted testbed: (table, summary, samples)."
-    rng, tau = np.random.default_rng(seed), copy_threshold(data) if tau is None else tau
-    ctrl = control_conditions(data); ctrl = [ctrl[i] for i in np.sort(rng.choice(len(ctrl), min(n_controls, len(ctrl)), replace=False))]
-    conds, planted = man['conditions'] + ctrl, np.r_[np.ones(len(man['conditions'])), np.zeros(len(ctrl))].astype(bool)
-    source = np.r_[man['source_idx'], -np.ones(len(ctrl), int)]
+    tau = copy_threshold(data) if tau is None else tau
+    conds, planted, source = eval_conditions(data, man, n_controls, seed)
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)
     tr, mr = tok.repeat_interleave(n_samples, 0), msk.repeat_interleave(n_samples, 0)
     seeds = [seed + j for _ in conds for j in range(n_samples)]

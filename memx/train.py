@@ -23,10 +23,10 @@ from .model import CondUNet, ModelConfig, make_scheduler, sample
 
 # %% auto #0
 __all__ = ['VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_config', 'unwrap', 'drop_conditions', 'min_snr_weights',
-           'diffusion_loss', 'DDPMCallback', 'EMACallback', 'NonFiniteLossError', 'NaNGuard', 'CheckpointCallback',
-           'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'TrainLogCallback', 'write_log', 'plot_loss',
-           'SampleCallback', 'save_grid', 'lr_schedule', 'DataParallel', 'world', 'make_learner', 'train',
-           'load_trained']
+           'diffusion_loss', 'DDPMCallback', 'EMACallback', 'NonFiniteLossError', 'NaNGuard', 'skipped',
+           'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'TrainLogCallback',
+           'write_log', 'plot_loss', 'SampleCallback', 'save_grid', 'lr_schedule', 'DataParallel', 'world',
+           'make_learner', 'train', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #9fee0324
 VARIANTS = {'cfg': 0.1, 'nocfg': 0.0, 'uncond': 1.0}
@@ -49,11 +49,15 @@ class TrainConfig(Config):
     keep_ckpts: int = 2          # how many checkpoints stay on disk
     sample_every: int = 0        # epochs between sample grids (0 = only at the end)
     seed: int = 0                # seeds noise, timesteps, dropout and data order
+    mem_filter_pct: float = 0.   # training-time mitigation (`memx.mitigate.MemFilter`): drop samples over this percentile of recent guidance norms (0 = off)
+    mem_filter_warmup: int = 10  # epochs before that filter starts
 
     def __post_init__(self):
         if self.schedule not in ('onecycle', 'cosine', 'constant'): raise ValueError(f"unknown schedule {self.schedule!r}; use 'onecycle', 'cosine' or 'constant'")
         if not 0 <= self.p_uncond <= 1: raise ValueError(f"p_uncond must be in [0, 1], got {self.p_uncond}")
         if self.mixed_precision not in ('auto', 'bf16', 'no'): raise ValueError(f"mixed_precision must be 'auto', 'bf16' or 'no'")
+        if not 0 <= self.mem_filter_pct < 100: raise ValueError(f"mem_filter_pct must be in [0, 100), got {self.mem_filter_pct}")
+        if self.mem_filter_pct and not 0 < self.p_uncond < 1: raise ValueError(f"mem_filter_pct needs CFG training (0 < p_uncond < 1) to compare ε(x,c) with ε(x,∅); p_uncond is {self.p_uncond}")
 
 def variant_config(variant:str, **kw) -> TrainConfig:
     "A `TrainConfig` for one of the study's variants: 'cfg', 'nocfg' or 'uncond'."
@@ -147,12 +151,16 @@ def _set_rng_state(learn, ddpm, s):
     if s['dl']: learn.dls.train.rng.setstate((3, tuple(s['dl']), None))
 
 # %% ../nbs/03_train.ipynb #87dea8d7
+def skipped(cb) -> bool:
+    "Whether `cb`'s current epoch was skipped by a resume (fastai still fires `after_epoch` for skipped epochs)."
+    return cb.epoch < getattr(cb.learn, 'resume_epoch', 0)
+
 class CheckpointCallback(Callback):
     "Save weights, EMA and training state every `every` epochs (and at the end) into `run.checkpoints`, atomically."
     order = 60
     def __init__(self, run:RunDir, every=5, keep=2): self.rundir, self.every, self.keep = run, every, keep
     def after_epoch(self):
-        if (self.epoch + 1) % self.every and self.epoch + 1 != self.n_epoch: return
+        if skipped(self) or (self.epoch + 1) % self.every and self.epoch + 1 != self.n_epoch: return
         save_checkpoint(self.learn, self.rundir, self.epoch + 1, keep=self.keep)
 
 def save_checkpoint(learn, run:RunDir, epoch:int, keep:int=2) -> Path:
@@ -202,6 +210,7 @@ class TrainLogCallback(Callback):
     def after_batch(self):
         if self.training: self.tot += self.loss.item() * len(self.xb[0]); self.n += len(self.xb[0])
     def after_epoch(self):
+        if skipped(self): return
         vl = self.recorder.values[-1][1] if self.recorder.values and len(self.recorder.values[-1]) > 1 else float('nan')
         self.learn.log_rows.append([self.epoch + 1, self.tot / max(self.n, 1), vl, time.time() - self.t0, self.opt.hypers[-1]['lr']])
         if self.rundir is not None: write_log(self.learn.log_rows, self.rundir)
@@ -209,7 +218,7 @@ class TrainLogCallback(Callback):
 LOG_COLS = ['epoch', 'train_loss', 'valid_loss', 'seconds', 'lr']
 def write_log(rows, run:RunDir):
     "Write the training log CSV and the loss-curve figure into the run folder."
-    df = pd.DataFrame(rows, columns=LOG_COLS)
+    df = pd.DataFrame(rows, columns=LOG_COLS).astype({'epoch': int})   # resumed logs come back as floats
     with atomic_write(run.results/'train_log.csv', 'w') as f: df.to_csv(f, index=False)
     ax = plot_loss(df); ax.figure.savefig(run.figures/'loss.png', dpi=80, bbox_inches='tight')
     import matplotlib.pyplot as plt; plt.close(ax.figure)
@@ -230,7 +239,7 @@ class SampleCallback(Callback):
         self.rundir, self.tokens, self.mask, self.every, self.steps, self.guidance = run, tokens, mask, every, steps, guidance
     def after_epoch(self):
         e = self.epoch + 1
-        if e != self.n_epoch and not (self.every and e % self.every == 0): return
+        if skipped(self) or e != self.n_epoch and not (self.every and e % self.every == 0): return
         m = self.learn.ema_cb.averaged(); dev = next(m.parameters()).device
         x = sample(m, self.tokens.to(dev), self.mask.to(dev), steps=self.steps, guidance=self.guidance,
                    seeds=list(range(len(self.tokens))))
@@ -277,6 +286,9 @@ def make_learner(model:CondUNet, dls, cfg:TrainConfig, run:RunDir|None=None, sam
     if run is not None and rank == 0:                                    # only the first process writes files
         cbs.append(CheckpointCallback(run, cfg.ckpt_every, cfg.keep_ckpts))
         if sample_conds is not None: cbs.append(SampleCallback(run, *sample_conds, every=cfg.sample_every, guidance=1. if cfg.p_uncond == 0 else 3.))
+    if cfg.mem_filter_pct:                                               # training-time mitigation
+        from memx.mitigate import MemFilter                              # (mitigate builds on this module)
+        cbs.append(MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run if rank == 0 else None))
     if ws > 1: cbs.append(DataParallel())
     learn = Learner(dls, model, loss_func=diffusion_loss, opt_func=Adam, lr=cfg.lr, wd=cfg.wd, cbs=cbs)
     learn.ddpm_cb, learn.ema_cb = ddpm, ema
@@ -296,6 +308,7 @@ def train(model:CondUNet, dls, cfg:TrainConfig, run:RunDir|None=None, resume=Tru
     learn, start = make_learner(model, dls, cfg, run, sample_conds, quiet), 0
     if run is not None and resume and (ck := latest_checkpoint(run)) is not None:
         _check_same_config(ck, model); start = load_checkpoint(learn, ck)
+    learn.resume_epoch = start
     if start < cfg.epochs: learn.fit(cfg.epochs, lr=cfg.lr, cbs=ParamScheduler({'lr': lr_schedule(cfg)}), start_epoch=start)
     return learn
 

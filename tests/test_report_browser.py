@@ -1,0 +1,45 @@
+"The quick demo end to end, its report opened in a real browser (headless Chromium): every figure decodes, tables hold numbers."
+import os, re, shutil, subprocess
+from pathlib import Path
+import pytest
+
+def _chromium():
+    return next((p for p in (shutil.which(n) for n in ('chromium', 'chromium-browser', 'google-chrome')) if p), None)
+
+@pytest.fixture(scope='module')
+def report(tmp_path_factory):
+    exe = shutil.which('memx-demo')
+    if exe is None: pytest.skip('memx-demo is not installed (pip install -e .)')
+    runs = tmp_path_factory.mktemp('runs')
+    r = subprocess.run([exe, '--quick', '--quiet', '--runs', str(runs)], capture_output=True, text=True, timeout=1500,
+                       env={**os.environ, 'MPLBACKEND': 'Agg'})
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    out = runs/'demo_quick'/'report.html'
+    assert out.exists() and '[memx-demo] report:' in r.stdout
+    return out, r.stdout
+
+def test_demo_resumes(report):
+    "A second call finds every stage done and only rewrites the report."
+    out, _ = report
+    r = subprocess.run([shutil.which('memx-demo'), '--quick', '--quiet', '--runs', str(out.parent.parent)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.count('done earlier, skipped') == 9, r.stdout
+
+def test_report_in_browser(report, tmp_path):
+    out, _ = report
+    browser = _chromium()
+    if browser is None: pytest.skip('no Chromium on this machine (apt-get install chromium)')
+    flags = [browser, '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--virtual-time-budget=15000']
+    shot = tmp_path/'report.png'
+    subprocess.run(flags + [f'--screenshot={shot}', '--window-size=1280,4000', out.as_uri()], capture_output=True, timeout=180, check=True)
+    assert shot.exists() and shot.stat().st_size > 20_000                     # a rendered page, not a blank one
+    dom = subprocess.run(flags + ['--dump-dom', out.as_uri()], capture_output=True, text=True, timeout=180, check=True).stdout
+    body = re.search(r'<body[^>]*data-figures="(\d+)"[^>]*data-loaded="(\d+)"', dom)
+    assert body, 'the page did not run its load check'
+    n_fig, n_ok = map(int, body.groups())
+    assert n_fig >= 10 and n_ok == n_fig, (n_fig, n_ok)                       # every figure decoded
+    cells = re.findall(r'<table class="headline">(.*?)</table>', dom, re.S)
+    nums = re.findall(r'<td>(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)</td>', cells[0]) if cells else []
+    assert len(nums) >= 5, cells[:1]                                          # the headline table holds numbers
+    for sec in ('Detection and explanation', 'Validation', 'Mitigation, validated again', 'Configuration and versions'):
+        assert sec in dom
