@@ -4,11 +4,25 @@
 
 # %% ../nbs/05_validate.ipynb #b5932c9a
 from __future__ import annotations
-import numpy as np, torch
+import math, time
+from dataclasses import dataclass
+from pathlib import Path
+import numpy as np, pandas as pd, torch
+import torch.nn.functional as F
+from torch import nn
+from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
+from .core import Config, atomic_write, save_json, load_json, save_tensors, load_tensors, load_metadata, seed_everything, default_device
+from .data import FINDINGS
 
 # %% auto #0
-__all__ = ['pixel_nn', 'training_bank', 'nearest_training', 'copy_threshold']
+__all__ = ['pixel_nn', 'training_bank', 'nearest_training', 'copy_threshold', 'bank_view', 'ssim', 'ssim_nn', 'feature_nn',
+           'xray_augment', 'NetConfig', 'SmallCNN', 'info_nce', 'data_key', 'train_encoder', 'encode',
+           'classifier_features', 'predict_labels', 'retrieval_accuracy', 'train_classifier', 'ExternalEncoder',
+           'load_external_encoder', 'save_net', 'load_net', 'validation_models', 'TrainingIndex',
+           'calibrate_copy_threshold', 'memorization_rate', 'patient_copy_rates', 'frechet_distance', 'kid',
+           'cond_labels', 'label_fidelity', 'evaluate_generations', 'plot_gallery', 'plot_score_similarity',
+           'plot_umap', 'generate', 'condition_scores', 'validate_run', 'memx_validate']
 
 # %% ../nbs/05_validate.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -55,3 +69,654 @@ def copy_threshold(data, q:float=0.01, split:str='train', max_n:int=4096, seed:i
     qi = np.random.default_rng(seed).choice(len(bank), min(max_n, len(bank)), replace=False)
     d, _ = pixel_nn(torch.from_numpy(bank[qi]), bank, k=2)
     return float(np.quantile(d[:, 1].numpy(), q))
+
+# %% ../nbs/05_validate.ipynb #6d3929d4
+def _as_images(x) -> torch.Tensor:
+    "Grey images (N,S,S) or (N,1,S,S), uint8 or float in [-1,1], array/memmap/tensor → float tensor (N,1,S,S) in [-1,1]."
+    x = x if isinstance(x, torch.Tensor) else torch.from_numpy(np.ascontiguousarray(np.asarray(x)))
+    x = _to_unit(x)
+    x = x[:, None] if x.ndim == 3 else x
+    if x.ndim != 4 or x.shape[1] != 1: raise ValueError(f"expected grey images (N,S,S) or (N,1,S,S), got shape {tuple(x.shape)}")
+    return x
+
+class _Rows:
+    "The rows `rows` of an image array read lazily (a memmap stays on disk): len, shape, slices, integer arrays."
+    def __init__(self, images, rows): self.images, self.rows = images, np.asarray(rows, dtype=np.int64)
+    def __len__(self): return len(self.rows)
+    shape = property(lambda s: (len(s.rows), *s.images.shape[1:]))
+    def __getitem__(self, i): return np.asarray(self.images[self.rows[i]])
+
+def bank_view(data, split:str='train'):
+    "Like `training_bank` but lazy: (distinct images of `split` as a row view (M,S,S), source row of each (M,))."
+    rows = data.split_idx(split)
+    src = data.df.source.to_numpy()[rows] if 'source' in data.df else rows
+    _, first = np.unique(src, return_index=True)
+    return _Rows(data.images, rows[first]), src[first]
+
+# %% ../nbs/05_validate.ipynb #bbbc1a3f
+def _gauss(win:int, sigma, device=None) -> torch.Tensor:
+    "Normalized 1-D gaussian windows (B,win), one per `sigma` (B,) (or a float)."
+    r = torch.arange(win, dtype=torch.float32, device=device) - (win - 1) / 2
+    s = torch.as_tensor(sigma, dtype=torch.float32, device=device).reshape(-1, 1)
+    w = torch.exp(-r[None] ** 2 / (2 * s ** 2))
+    return w / w.sum(1, keepdim=True)
+
+def _blur(x, sigma, win:int=7) -> torch.Tensor:
+    "Separable gaussian blur of `x` (B,1,H,W) with one σ per image (`sigma` (B,)) or one for all; reflect padding."
+    B, _, H, W = x.shape; p = win // 2
+    g = _gauss(win, sigma, x.device).expand(B, -1)
+    y = F.pad(x.reshape(1, B, H, W), (p, p, p, p), mode='reflect')
+    y = F.conv2d(y, g[:, None, :, None], groups=B)
+    return F.conv2d(y, g[:, None, None, :], groups=B).reshape(B, 1, H, W)
+
+def ssim(a, b,                           # matched images (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]
+         win:int=7, sigma:float=1.5,     # gaussian window size and width
+         data_range:float=2.) -> torch.Tensor:  # max − min of the pixel values ([-1,1]: 2)
+    "Mean SSIM of matched pairs of images `a`, `b` (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]: (N,)."
+    a, b = _as_images(a), _as_images(b)
+    if a.shape != b.shape: raise ValueError(f"ssim compares matched pairs: shapes {tuple(a.shape)} and {tuple(b.shape)} differ")
+    C1, C2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
+    mu_a, mu_b = _blur(a, sigma, win), _blur(b, sigma, win)
+    s_aa, s_bb = _blur(a * a, sigma, win) - mu_a ** 2, _blur(b * b, sigma, win) - mu_b ** 2
+    s_ab = _blur(a * b, sigma, win) - mu_a * mu_b
+    s = (2 * mu_a * mu_b + C1) * (2 * s_ab + C2) / ((mu_a ** 2 + mu_b ** 2 + C1) * (s_aa + s_bb + C2))
+    return s.flatten(1).mean(1)
+
+# %% ../nbs/05_validate.ipynb #024a07a6
+def ssim_nn(queries, bank,               # images (Q,…) and the bank (N,…), uint8 or [-1,1]
+            k:int=1, candidates:int=32,  # neighbours kept; pixel-L2 candidates re-ranked by SSIM
+            chunk:int=4096):             # bank images per chunk of the pixel search
+    "Top-`k` SSIM neighbours in `bank` (N,…) of `queries` (Q,…), re-ranking the `candidates` nearest by pixel L2: (ssim (Q,k), idx (Q,k))."
+    if k > min(candidates, len(bank)): raise ValueError(f"k={k} exceeds candidates={candidates} or the bank's {len(bank)} images")
+    q = _as_images(queries); Q = len(q)
+    _, ci = pixel_nn(q, bank, k=min(candidates, len(bank)), chunk=chunk)
+    nc = ci.shape[1]
+    cand = _as_images(np.asarray(bank[ci.reshape(-1).numpy()]))
+    s = ssim(q.repeat_interleave(nc, 0), cand).view(Q, nc)
+    top, j = s.topk(k, dim=1)
+    return top, ci.gather(1, j)
+
+# %% ../nbs/05_validate.ipynb #915c018e
+def feature_nn(queries, bank,            # descriptors (Q,D) and (N,D) (normalized here), array or tensor
+               k:int=1, chunk:int=65536): # neighbours kept; bank rows per chunk
+    "Top-`k` cosine neighbours in `bank` (N,D) of `queries` (Q,D), one chunk of the bank at a time: (sim (Q,k), idx (Q,k))."
+    if not 1 <= k <= len(bank): raise ValueError(f"k={k} must be in 1..{len(bank)} (the bank's size)")
+    q = F.normalize(torch.as_tensor(np.asarray(queries) if not isinstance(queries, torch.Tensor) else queries).float(), dim=1)
+    best_s, best_i = torch.full((len(q), k), -float('inf')), torch.zeros(len(q), k, dtype=torch.long)
+    for s in range(0, len(bank), chunk):
+        b = bank[s:s + chunk]
+        b = F.normalize((b if isinstance(b, torch.Tensor) else torch.from_numpy(np.asarray(b))).float(), dim=1)
+        cs = torch.cat([best_s, q @ b.T.to(q.device)], 1)
+        ci = torch.cat([best_i, torch.arange(s, s + len(b)).expand(len(q), -1)], 1)
+        best_s, j = cs.topk(k, dim=1)
+        best_i = ci.gather(1, j)
+    return best_s, best_i
+
+# %% ../nbs/05_validate.ipynb #2d0c0980
+def xray_augment(x, g:torch.Generator|None=None,  # images (B,1,S,S) in [-1,1]; generator of the random edits
+                 scale=(0.7, 1.), ratio:float=1.15,   # crop area share range; max aspect ratio of the crop
+                 rot:float=7., gamma=(0.8, 1.25),     # max rotation (degrees); gamma range
+                 contrast=(0.8, 1.2), p_blur:float=0.3, # contrast factor range; probability of a blur
+                 blur=(0.3, 0.8), noise:float=0.03    # blur σ range (pixels); max std of the gaussian noise ([0,1] units)
+                ) -> torch.Tensor:
+    "Random views of `x` (B,1,S,S) in [-1,1]: resized crop (area `scale`, aspect ≤ `ratio`), rotation ±`rot`°, gamma, contrast, blur, noise; no flips."
+    B, dev = len(x), x.device
+    u = lambda lo, hi: (lo + (hi - lo) * torch.rand(B, generator=g)).to(dev)
+    s, ar = u(*scale).sqrt(), torch.exp(u(-math.log(ratio), math.log(ratio)) / 2)
+    sx, sy = (s * ar).clamp(max=1), (s / ar).clamp(max=1)
+    th = u(-rot, rot) * math.pi / 180
+    A = torch.stack([torch.stack([sx * th.cos(), -sy * th.sin(), (1 - sx) * u(-1, 1)], 1),
+                     torch.stack([sx * th.sin(), sy * th.cos(), (1 - sy) * u(-1, 1)], 1)], 1)
+    x = F.grid_sample(x, F.affine_grid(A, list(x.shape), align_corners=False), padding_mode='border', align_corners=False)
+    y = ((x + 1) / 2).clamp(0, 1) ** u(*gamma).view(B, 1, 1, 1)
+    m = y.mean((1, 2, 3), keepdim=True); y = (y - m) * u(*contrast).view(B, 1, 1, 1) + m
+    sig = torch.where(u(0, 1) < p_blur, u(*blur), torch.full((B,), 1e-3, device=dev))
+    y = _blur(y, sig, 5)
+    y = y + torch.randn(y.shape, generator=g).to(dev) * u(0, noise).view(B, 1, 1, 1)
+    return (y * 2 - 1).clamp(-1, 1)
+
+# %% ../nbs/05_validate.ipynb #26a6d46f
+@dataclass
+class NetConfig(Config):
+    "A small CNN of memx's validation: a copy-detection encoder or a finding classifier, and how it was trained."
+    kind: str = 'encoder'     # 'encoder' (InfoNCE descriptor) | 'classifier' (one logit per finding)
+    width: int = 16           # channels of the first block (×2, ×4, ×8 deeper)
+    dim: int = 128            # descriptor size (encoder); the classifier has len(FINDINGS) outputs
+    epochs: int = 100         # passes over the distinct training images
+    bs: int = 64              # batch size
+    lr: float = 3e-3          # peak learning rate (AdamW, one cycle)
+    tau: float = 0.1          # InfoNCE temperature (encoder)
+    wd: float = 1e-4          # AdamW weight decay
+    seed: int = 0             # seed of the initialization, the batches and the augmentations
+    data_key: str = ''        # fingerprint of the training images (set by the trainers)
+
+class SmallCNN(nn.Module):
+    "Conv-BN-ReLU blocks (strides 2,1,2,1,2,1) → global average pool → linear head; `features` is the pooled layer."
+    def __init__(self, cfg:NetConfig):
+        super().__init__()
+        self.cfg, w = cfg, [1] + [cfg.width * m for m in (1, 2, 2, 4, 4, 8)]
+        blk = lambda i, o, s: nn.Sequential(nn.Conv2d(i, o, 3, s, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True))
+        self.body = nn.Sequential(*[blk(i, o, s) for i, o, s in zip(w[:-1], w[1:], (2, 1, 2, 1, 2, 1))], nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.head = nn.Linear(w[-1], cfg.dim if cfg.kind == 'encoder' else len(FINDINGS))
+    def features(self, x): return self.body(x)    # x (B,1,S,S) in [-1,1] → (B, 8·width)
+    def forward(self, x): return self.head(self.body(x))
+
+# %% ../nbs/05_validate.ipynb #9564e44c
+def info_nce(z1, z2, tau:float=0.1) -> torch.Tensor:
+    "InfoNCE (NT-Xent) of two views' descriptors `z1`, `z2` (B,D): each view must pick its partner among the 2B−1 others."
+    z = F.normalize(torch.cat([z1, z2]).float(), dim=1); B = len(z1)
+    logits = (z @ z.T / tau).masked_fill(torch.eye(2 * B, dtype=torch.bool, device=z.device), -float('inf'))
+    return F.cross_entropy(logits, torch.cat([torch.arange(B, 2 * B), torch.arange(B)]).to(z.device))
+
+# %% ../nbs/05_validate.ipynb #e00937e4
+def data_key(data, split:str='train') -> str:
+    "A fingerprint of the distinct `split` images of `data` (their count, size and a sample of their pixels)."
+    import hashlib
+    bank, src = bank_view(data, split); pick = np.linspace(0, len(bank) - 1, min(len(bank), 64)).astype(int)
+    return hashlib.sha256(np.ascontiguousarray(bank[pick]).tobytes() + str((len(bank), bank.shape)).encode()).hexdigest()[:12]
+
+def _fit(model:SmallCNN, n:int, batch_loss, progress:bool=True, device=None) -> SmallCNN:
+    "Train `model` over `n` items for `model.cfg.epochs` epochs; `batch_loss(model, idx (b,), g)` gives a batch's loss."
+    cfg, dev = model.cfg, default_device(device)
+    g, model = torch.Generator().manual_seed(cfg.seed), model.to(dev).train()
+    nb = max(1, round(n / cfg.bs))                                 # near-equal batches, none tiny
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.wd)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.epochs * nb, pct_start=0.1)
+    model.losses, t0 = [], time.perf_counter()
+    for _ in (progress_bar(range(cfg.epochs), leave=False) if progress else range(cfg.epochs)):
+        for idx in torch.randperm(n, generator=g).tensor_split(nb):
+            loss = batch_loss(model, np.sort(idx.numpy()), g)
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step(); model.losses.append(loss.item())
+    model.train_seconds = time.perf_counter() - t0
+    return model.eval()
+
+# %% ../nbs/05_validate.ipynb #e850d60e
+def train_encoder(data,                          # an `XrayData` (its distinct training images are used)
+                  epochs:int=100, dim:int=128,    # passes over the images; descriptor size
+                  seed:int=0, progress:bool=True, # seed; progress bar over epochs
+                  width:int=16, bs:int=64,        # CNN width; batch size
+                  lr:float=3e-3, tau:float=0.1,   # peak learning rate; InfoNCE temperature
+                  device=None) -> nn.Module:      # training device (default: the best available)
+    "A copy-detection encoder: InfoNCE between two `xray_augment` views of each distinct training image of `data`."
+    bank, _ = bank_view(data)
+    if len(bank) < 2: raise ValueError("train_encoder needs at least two distinct training images")
+    seed_everything(seed)
+    m = SmallCNN(NetConfig('encoder', width, dim, epochs, bs, lr, tau, 1e-4, seed, data_key(data)))
+    def loss(model, idx, g):
+        x = _as_images(bank[idx]).to(next(model.parameters()).device)
+        return info_nce(model(xray_augment(x, g)), model(xray_augment(x, g)), tau)
+    return _fit(m, len(bank), loss, progress, device)
+
+def _device(model:nn.Module) -> torch.device: return next(iter(model.parameters()), torch.zeros(())).device
+
+@torch.no_grad()
+def _batched(fn, images, bs:int=256, device='cpu') -> torch.Tensor:
+    "`fn` applied to batches of `images` (as (b,1,S,S) in [-1,1] on `device`), concatenated on the CPU."
+    if not len(images): raise ValueError("no images given")
+    return torch.cat([fn(_as_images(images[s:s + bs]).to(device)).float().cpu() for s in range(0, len(images), bs)])
+
+# %% ../nbs/05_validate.ipynb #15ba9e48
+def encode(model:nn.Module,  # memx's encoder or an `ExternalEncoder`: (B,1,S,S) in [-1,1] → (B,D)
+           images,           # (N,S,S) or (N,1,S,S), uint8 or float in [-1,1] (a memmap is read batch by batch)
+           bs:int=256) -> torch.Tensor:  # batch size
+    "L2-normalized descriptors (N,D) of `images` (N,S,S) or (N,1,S,S), uint8 or float in [-1,1], by `model`'s forward."
+    model.eval()
+    return F.normalize(_batched(model, images, bs, _device(model)), dim=1)
+
+def classifier_features(clf:SmallCNN, images, bs:int=256) -> torch.Tensor:
+    "The classifier's penultimate (pooled) features (N, 8·width) of `images` (N,S,S) or (N,1,S,S)."
+    clf.eval()
+    return _batched(clf.features, images, bs, _device(clf))
+
+def predict_labels(clf:SmallCNN, images, bs:int=256) -> torch.Tensor:
+    "Probabilities (N,14) of the findings (`FINDINGS` order) in `images` (N,S,S) or (N,1,S,S)."
+    clf.eval()
+    return torch.sigmoid(_batched(clf, images, bs, _device(clf)))
+
+# %% ../nbs/05_validate.ipynb #1adff766
+def retrieval_accuracy(encoder:nn.Module|None,   # the encoder, or None for pixel L2
+                       images,                    # distinct images (N,S,S): the bank, and the sources of the views
+                       seed:int=1, max_n:int=1024, # seed of the views; at most this many queries
+                       bs:int=256, **aug) -> float: # batch size; `xray_augment` options of the views
+    "Share of `xray_augment` views of `images` (≤ `max_n`, seeded) whose top-1 in the clean `images` is their source (`encoder=None`: pixel L2)."
+    g = torch.Generator().manual_seed(seed)
+    qi = np.sort(np.random.default_rng(seed).choice(len(images), min(max_n, len(images)), replace=False))
+    views = torch.cat([xray_augment(_as_images(images[qi[s:s + bs]]), g, **aug) for s in range(0, len(qi), bs)])
+    if encoder is None: _, i = pixel_nn(views, images, k=1)
+    else: _, i = feature_nn(encode(encoder, views, bs), encode(encoder, images, bs), k=1)
+    return float((i[:, 0].numpy() == qi).mean())
+
+# %% ../nbs/05_validate.ipynb #fc73cb5c
+def train_classifier(data,                          # an `XrayData` (distinct training images, `labels`, `label_mask`)
+                     epochs:int=200, seed:int=0,     # passes over the images; seed
+                     progress:bool=True, width:int=16, # progress bar; CNN width
+                     bs:int=64, lr:float=3e-3,       # batch size; peak learning rate
+                     wd:float=0.05, aug:dict|None=None, # AdamW weight decay; `xray_augment` options (default: its own)
+                     device=None) -> nn.Module:      # training device (default: the best available)
+    "A multi-label finding classifier (masked BCE over `data.label_mask`) on the distinct training images of `data`."
+    bank, src = bank_view(data)
+    y, m = torch.as_tensor(np.asarray(data.labels)[src]).float(), torch.as_tensor(np.asarray(data.label_mask)[src]).float()
+    seed_everything(seed)
+    clf = SmallCNN(NetConfig('classifier', width, len(FINDINGS), epochs, bs, lr, 0., wd, seed, data_key(data)))
+    aug = aug or {}
+    def loss(model, idx, g):
+        dev = next(model.parameters()).device
+        logits = model(xray_augment(_as_images(bank[idx]).to(dev), g, **aug))
+        l = F.binary_cross_entropy_with_logits(logits, y[idx].to(dev), reduction='none') * m[idx].to(dev)
+        return l.sum() / m[idx].sum().clamp_min(1)
+    return _fit(clf, len(bank), loss, progress, device)
+
+# %% ../nbs/05_validate.ipynb #0849a9d5
+class ExternalEncoder(nn.Module):
+    "A foreign image network behind memx's interface: grey (B,1,S,S) in [-1,1] → resized, rescaled, normalized input → features (B,D)."
+    def __init__(self, net, size:int=224, channels:int=3, lo:float=0., hi:float=1., mean=(0.485, 0.456, 0.406),
+                 std=(0.229, 0.224, 0.225), method:str|None=None, out=None):
+        super().__init__()
+        self.net, self.size, self.channels, self.lo, self.hi, self.method, self.out = net, size, channels, lo, hi, method, out
+        self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))   # per channel, in [lo, hi] units
+        self.register_buffer('std', torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
+    def forward(self, x):
+        x = F.interpolate(x.float(), size=(self.size, self.size), mode='bilinear', align_corners=False, antialias=True)
+        x = ((x + 1) / 2 * (self.hi - self.lo) + self.lo).expand(-1, self.channels, -1, -1)
+        y = (getattr(self.net, self.method) if self.method else self.net)((x - self.mean) / self.std)
+        return (self.out(y) if self.out else y).flatten(1)
+
+# %% ../nbs/05_validate.ipynb #3c0dae55
+def _need(path:Path, what:str):
+    if not path.exists(): raise FileNotFoundError(f"external encoder: expected {what} at {path}, found nothing; "
+                                                  "no weights can be downloaded by memx: put the file there first")
+
+def load_external_encoder(path,                    # the weights file (torchscript, xrv) or folder (rad-dino)
+                          kind:str='torchscript',  # 'torchscript' (SSCD) | 'rad-dino' | 'xrv'
+                          size:int|None=None,      # input side (default: 288, the preprocessor's, 224)
+                          device='cpu') -> ExternalEncoder:
+    "Wrap encoder weights found at `path`: 'torchscript' (SSCD), 'rad-dino' (HF folder) or 'xrv' (torchxrayvision file)."
+    path = Path(path)
+    if kind == 'torchscript':
+        _need(path, "a TorchScript file (e.g. SSCD's sscd_disc_mixup.torchscript.pt)")
+        return ExternalEncoder(torch.jit.load(str(path), map_location=device), size or 288).to(device).eval()
+    if kind == 'rad-dino':
+        for f in ('config.json', 'model.safetensors', 'preprocessor_config.json'): _need(path/f, f"RAD-DINO's {f}")
+        from transformers import AutoModel            # pip install transformers
+        pp = load_json(path/'preprocessor_config.json'); crop = pp.get('crop_size', {}).get('height', 518)
+        return ExternalEncoder(AutoModel.from_pretrained(str(path)), size or crop, 3, 0., 1., pp['image_mean'], pp['image_std'],
+                               out=lambda o: o.pooler_output).to(device).eval()
+    if kind == 'xrv':
+        _need(path, "a torchxrayvision weights file (e.g. nih-pc-chex-mimic_ch-google-openi-kaggle-densenet121-...-best.pt)")
+        import torchxrayvision as xrv                  # pip install torchxrayvision
+        obj = torch.load(str(path), map_location=device, weights_only=False)
+        net = obj if isinstance(obj, nn.Module) else xrv.models.DenseNet(weights=None)
+        if not isinstance(obj, nn.Module): net.load_state_dict(obj)
+        return ExternalEncoder(net, size or 224, 1, -1024., 1024., (0.,), (1.,), method='features').to(device).eval()
+    raise ValueError(f"unknown external encoder kind {kind!r}; choose 'torchscript', 'rad-dino' or 'xrv'")
+
+# %% ../nbs/05_validate.ipynb #6db31e21
+def save_net(model:SmallCNN, path):
+    "Save a `SmallCNN` to `path` (.safetensors, config in its metadata) and its config + training log to `path`.json."
+    path = Path(path)
+    save_tensors(model.state_dict(), path, metadata={'config': model.cfg.to_json(indent=None)})
+    save_json({'config': model.cfg.to_dict(), 'train_seconds': getattr(model, 'train_seconds', None),
+               'final_loss': (getattr(model, 'losses', None) or [None])[-1]}, path.with_suffix('.json'))
+
+def load_net(path, device='cpu') -> SmallCNN:
+    "A `SmallCNN` saved by `save_net`, in eval mode."
+    if not Path(path).exists(): raise FileNotFoundError(f"no saved network at {path}")
+    m = SmallCNN(NetConfig.from_json(load_metadata(path)['config']))
+    m.load_state_dict(load_tensors(path)); return m.to(device).eval()
+
+def _as_run(run):
+    "A run folder path → `memx.experiment.Run`; anything with `.rd` and `.data` passes through."
+    if hasattr(run, 'rd') and hasattr(run, 'data'): return run
+    from memx.experiment import load_run
+    return load_run(run)
+
+# %% ../nbs/05_validate.ipynb #2003eb8c
+def validation_models(run,                               # a run folder or `memx.experiment.Run`
+                      retrain:bool=False,                # train again even when saved networks match
+                      enc_epochs:int=100, clf_epochs:int=200, # training epochs of the encoder and the classifier
+                      width:int=16, seed:int=0,          # CNN width; seed
+                      progress:bool=True, device=None) -> tuple[nn.Module, nn.Module]:
+    "(encoder, classifier) of a run (folder or `Run`): loaded from `RUN/checkpoints/` or trained there once."
+    run = _as_run(run); key, out = data_key(run.data), []
+    for kind, fit, ep in (('encoder', train_encoder, enc_epochs), ('classifier', train_classifier, clf_epochs)):
+        path = run.rd.checkpoints/f'{kind}.safetensors'
+        m = load_net(path, default_device(device)) if path.exists() and not retrain else None
+        if m is not None and (m.cfg.epochs, m.cfg.width, m.cfg.seed, m.cfg.data_key) != (ep, width, seed, key): m = None
+        if m is None:
+            m = fit(run.data, epochs=ep, seed=seed, progress=progress, width=width, device=device)
+            save_net(m, path)
+        out.append(m)
+    return tuple(out)
+
+# %% ../nbs/05_validate.ipynb #47193e71
+class TrainingIndex:
+    "Distinct training images of `data` and their descriptors under each metric: top-k similarity queries."
+    metrics = ('pixel', 'ssim', 'encoder', 'classifier')
+    def __init__(self, data,                 # an `XrayData` (or anything with images, df, split_idx)
+                 encoder:nn.Module|None=None, clf:SmallCNN|None=None,  # networks of the 'encoder' / 'classifier' metrics
+                 split:str='train', bs:int=256): # the bank's split; batch size of the descriptors
+        self.data, self.encoder, self.clf, self.bs = data, encoder, clf, bs
+        self.images, self.src = bank_view(data, split)
+        self.feats = {}
+        if encoder is not None: self.feats['encoder'] = encode(encoder, self.images, bs)
+        if clf is not None: self.feats['classifier'] = F.normalize(classifier_features(clf, self.images, bs), dim=1)
+    def __len__(self): return len(self.images)
+    def query_feats(self, images, metric:str) -> torch.Tensor:
+        "Descriptors (Q,D) of `images` under feature `metric` ('encoder' or 'classifier')."
+        if metric not in self.feats: raise ValueError(f"metric {metric!r} needs its network; this index has {list(self.feats)}")
+        return encode(self.encoder, images, self.bs) if metric == 'encoder' else F.normalize(classifier_features(self.clf, images, self.bs), dim=1)
+    def search(self, images, metric:str='encoder', k:int=1, feats=None):
+        "Top-`k` similarities (Q,k) and source rows (Q,k) of `images` (Q,S,S) (or their precomputed `feats`) under `metric`."
+        if metric not in self.metrics: raise ValueError(f"unknown metric {metric!r}; choose from {self.metrics}")
+        if metric == 'pixel': d, i = pixel_nn(images, self.images, k=k); s = 1 - d / 2
+        elif metric == 'ssim': s, i = ssim_nn(images, self.images, k=k)
+        else: s, i = feature_nn(self.query_feats(images, metric) if feats is None else feats, self.feats[metric], k=k)
+        return s.numpy(), self.src[i.numpy()]
+
+# %% ../nbs/05_validate.ipynb #da02a93e
+def calibrate_copy_threshold(index:TrainingIndex,   # the training bank (with the metric's network)
+                             metric:str='encoder',  # one of `TrainingIndex.metrics`
+                             q:float=0.99,          # quantile of the real images' top-1 similarities
+                             split:str='heldout') -> float: # real images that are not copies (unseen patients)
+    "Copy threshold under `metric`: the `q`-quantile of top-1 similarities of the real `split` images to the training bank."
+    rows = index.data.split_idx(split)
+    if not len(rows): raise ValueError(f"no {split!r} images to calibrate the copy threshold on (hold out some patients)")
+    s, _ = index.search(_Rows(index.data.images, rows), metric, k=1)
+    return float(np.quantile(s[:, 0], q, method='higher'))
+
+def memorization_rate(sim_top1, threshold:float) -> np.ndarray:
+    "Share of each condition's generations that are copies: `sim_top1` (C,n) top-1 similarities > `threshold` → (C,)."
+    s = np.asarray(sim_top1, dtype=np.float64)
+    if s.ndim != 2: raise ValueError(f"sim_top1 must be (conditions, generations), got shape {s.shape}")
+    return (s > threshold).mean(1)
+
+# %% ../nbs/05_validate.ipynb #0b9e3c47
+def patient_copy_rates(index:TrainingIndex, threshold:float, # the training bank; the copy threshold under `metric`
+                       metric:str='encoder',                 # one of `TrainingIndex.metrics`
+                       max_n:int=2048, seed:int=0) -> dict:  # at most this many left-out studies (seeded choice)
+    "Copy rates of real images: leave-one-study-out images of training patients with ≥ 2 studies vs held-out (unseen) patients."
+    data, pat = index.data, index.data.df.patient.to_numpy()
+    multi = pd.Series(pat[index.src]).map(pd.Series(pat[index.src]).value_counts()).to_numpy() >= 2
+    pos = np.flatnonzero(multi)
+    if not len(pos): raise ValueError("no training patient has two distinct studies: nothing to leave out")
+    pos = np.sort(np.random.default_rng(seed).choice(pos, min(max_n, len(pos)), replace=False))
+    s, r = index.search(index.images[pos], metric, k=2)
+    own = r == index.src[pos][:, None]                                      # the study itself is its own top-1: skip it
+    j = np.where(own[:, 0], 1, 0); s_loo, r_loo = s[np.arange(len(pos)), j], r[np.arange(len(pos)), j]
+    ho = data.split_idx('heldout'); s_ho = index.search(_Rows(data.images, ho), metric, k=1)[0][:, 0] if len(ho) else np.array([])
+    return {'metric': metric, 'threshold': threshold, 'n_train_patient_studies': len(pos), 'n_heldout': len(ho),
+            'train_patient_copy_rate': float((s_loo > threshold).mean()), 'heldout_copy_rate': float((s_ho > threshold).mean()) if len(ho) else None,
+            'train_patient_nn_same_patient': float((pat[r_loo] == pat[index.src[pos]]).mean()),
+            'train_patient_median_sim': float(np.median(s_loo)), 'heldout_median_sim': float(np.median(s_ho)) if len(ho) else None}
+
+# %% ../nbs/05_validate.ipynb #ba14f117
+def _np64(x) -> np.ndarray: return (x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)).astype(np.float64)
+
+def frechet_distance(feats_a, feats_b) -> float:
+    "Fréchet distance between gaussians fitted to features `feats_a` (N,D) and `feats_b` (M,D)."
+    a, b = _np64(feats_a), _np64(feats_b)
+    if len(a) < 2 or len(b) < 2: raise ValueError(f"frechet_distance needs ≥ 2 features per set, got {len(a)} and {len(b)}")
+    ca, cb = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    w, v = np.linalg.eigh(ca); ra = (v * np.sqrt(w.clip(0))) @ v.T           # Σ_a^½
+    tr_sqrt = np.sqrt(np.linalg.eigvalsh(ra @ cb @ ra).clip(0)).sum()       # Tr((Σ_a^½ Σ_b Σ_a^½)^½)
+    d = a.mean(0) - b.mean(0)
+    return float(max(d @ d + np.trace(ca) + np.trace(cb) - 2 * tr_sqrt, 0.))
+
+def kid(feats_a, feats_b,                      # features (N,D) and (M,D)
+        subsets:int=100, subset_size:int=1000,  # number and size of the random subsets
+        seed:int=0) -> tuple[float, float]:
+    "Kernel inception distance of features `feats_a` (N,D), `feats_b` (M,D): unbiased MMD², cubic kernel, over subsets: (mean, std)."
+    a, b = _np64(feats_a), _np64(feats_b); m, D = min(subset_size, len(a), len(b)), a.shape[1]
+    if m < 2: raise ValueError(f"kid needs ≥ 2 features per set, got {len(a)} and {len(b)}")
+    rng, k, out = np.random.default_rng(seed), lambda x, y: (x @ y.T / D + 1) ** 3, []
+    pick = lambda f: f if m == len(f) else f[rng.choice(len(f), m, replace=False)]      # a set no bigger than m is used whole
+    off = lambda K: (K.sum() - np.trace(K)) / (m * (m - 1))                              # mean over pairs i ≠ j
+    for _ in range(subsets if m < max(len(a), len(b)) else 1):
+        x, y = pick(a), pick(b)
+        out.append(off(k(x, x)) + off(k(y, y)) - 2 * off(k(x, y)))
+    return float(np.mean(out)), float(np.std(out))
+
+# %% ../nbs/05_validate.ipynb #b51414dc
+def cond_labels(conds, findings=FINDINGS):
+    "Labels (N,14) and label mask (N,14) that condition strings (`'A + B | F | 60s | AP'`) ask for: findings named are 1."
+    y, m = np.zeros((len(conds), len(FINDINGS)), np.float32), np.zeros((len(conds), len(FINDINGS)), bool)
+    cols = [FINDINGS.index(f) for f in findings]
+    for i, c in enumerate(conds):
+        if c.strip() == '∅': continue                                       # the null condition asks for nothing
+        names = {n.strip() for part in c.split('|') for n in part.split('+')}
+        m[i, cols] = True; y[i, [FINDINGS.index(n) for n in names if n in FINDINGS]] = 1
+    return y, m
+
+def label_fidelity(clf:SmallCNN,   # a classifier from `train_classifier`
+                   images,         # (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]
+                   labels,         # (N,14) 0/1 labels in `FINDINGS` order (e.g. `cond_labels` of the conditions)
+                   label_mask=None) -> dict:  # (N,14) bool: which labels count (default: all)
+    "Per-finding AUROC of the classifier on `images` against `labels` (N,14) (where `label_mask`), and their mean."
+    from sklearn.metrics import roc_auc_score
+    p, y = predict_labels(clf, images).numpy(), np.asarray(labels)
+    m = np.ones_like(y, bool) if label_mask is None else np.asarray(label_mask, bool)
+    auc, skipped = {}, []
+    for j, f in enumerate(FINDINGS):
+        yj = y[m[:, j], j]
+        if len(yj) < 2 or len(np.unique(yj)) < 2: skipped.append(f); continue
+        auc[f] = float(roc_auc_score(yj, p[m[:, j], j]))
+    return {'auroc': auc, 'mean_auroc': float(np.mean(list(auc.values()))) if auc else float('nan'), 'skipped': skipped, 'n': len(y)}
+
+# %% ../nbs/05_validate.ipynb #9fd2cf4a
+def evaluate_generations(run,                           # a run folder or `memx.experiment.Run`
+                         gens, conds,                   # generations (N,1,S,S) in [-1,1]; their condition strings (N,)
+                         encoder:nn.Module, clf:SmallCNN, # the run's `validation_models`
+                         threshold:float|None=None,     # encoder copy threshold (default: calibrated on held-out images)
+                         index:TrainingIndex|None=None, # a prebuilt index of the run (saves re-encoding the bank)
+                         q:float=0.99, kid_subsets:int=100) -> dict:  # calibration quantile; KID subsets
+    "Memorization rate, top-1 similarity, FD/KID vs real held-out images and label fidelity of `gens` (N,1,S,S) in [-1,1] for `conds` (N,)."
+    data, conds = _as_run(run).data, list(conds)
+    if len(conds) != len(gens): raise ValueError(f"{len(gens)} generations but {len(conds)} conditions")
+    index = index if index is not None else TrainingIndex(data, encoder, clf)
+    thr = calibrate_copy_threshold(index, 'encoder', q) if threshold is None else float(threshold)
+    gf = encode(encoder, gens); s = index.search(None, 'encoder', feats=gf)[0][:, 0]
+    copy, ca = s > thr, np.array(conds, dtype=object)
+    per = {c: float(copy[ca == c].mean()) for c in dict.fromkeys(conds)}
+    ho = data.split_idx('heldout'); real = encode(encoder, _Rows(data.images, ho)) if len(ho) else None
+    fid = label_fidelity(clf, gens, *cond_labels(conds, data.cfg.findings if getattr(data, 'cfg', None) else FINDINGS))
+    out = {'n': len(gens), 'threshold': thr, 'memorization_rate': float(copy.mean()), 'memorization_rate_per_condition': per,
+           'conditions_memorized': float(np.mean([r >= 0.5 for r in per.values()])), 'mean_top1_sim': float(s.mean()),
+           'fd_train': frechet_distance(gf, index.feats['encoder']), 'kid_train': kid(gf, index.feats['encoder'], kid_subsets)[0],
+           'fidelity_mean_auroc': fid['mean_auroc'], 'fidelity_auroc': fid['auroc'], 'fidelity_skipped': fid['skipped']}
+    if real is not None and len(real) >= 2:
+        (km, ks), out['n_heldout'] = kid(gf, real, kid_subsets), len(real)
+        out |= {'fd': frechet_distance(gf, real), 'kid': km, 'kid_std': ks}
+    return out
+
+# %% ../nbs/05_validate.ipynb #251c1371
+def plot_gallery(gens, nn_imgs, sims,    # generations (R,S,S); their nearest images (R,k,S,S); similarities (R,k)
+                 titles=None, ax=None,   # a label per row; the Axes to draw on
+                 size:float=0.8, pad:int=2): # inches per image (new figure); pixels between images
+    "Each generation (R,S,S) beside its nearest training images (R,k,S,S), their similarities (R,k) written on them."
+    import matplotlib.pyplot as plt
+    g = (_as_images(gens)[:, 0] + 1) / 2; R, S = g.shape[0], g.shape[-1]
+    nn_imgs = np.asarray(nn_imgs)
+    if len(nn_imgs) != R: raise ValueError(f"{R} generations but nearest images for {len(nn_imgs)}: nn_imgs must be (R,k,S,S)")
+    nn_ = (_as_images(nn_imgs.reshape(-1, S, S))[:, 0].view(R, -1, S, S) + 1) / 2; k = nn_.shape[1]
+    sims = np.asarray(sims).reshape(R, k); W = S + pad; x0 = lambda c: pad + c * W + (2 * pad if c else 0)
+    canvas = torch.ones(R * W + pad, x0(k) + W)
+    for r in range(R):
+        for c, im in enumerate([g[r]] + list(nn_[r])): canvas[pad + r * W:pad + r * W + S, x0(c):x0(c) + S] = im
+    if ax is None: _, ax = plt.subplots(figsize=(size * (k + 1) + 2.2, size * R + 0.4))
+    ax.imshow(canvas, cmap='gray', vmin=0, vmax=1); ax.set_xticks([]); ax.set_yticks([])
+    for r in range(R):
+        for c in range(k): ax.text(x0(c + 1) + 1, pad + r * W + S - 1, f'{sims[r, c]:.2f}', color='yellow', fontsize=6)
+        if titles is not None: ax.text(-1, pad + r * W + S / 2, titles[r], ha='right', va='center', fontsize=6)
+    ax.set_xticks([x0(0) + S / 2] + [x0(c + 1) + S / 2 for c in range(k)]); ax.xaxis.tick_top()
+    ax.set_xticklabels(['generation'] + [f'NN {c + 1}' for c in range(k)], fontsize=6); ax.tick_params(length=0)
+    return ax
+
+# %% ../nbs/05_validate.ipynb #9dea1776
+def plot_score_similarity(score, sim, planted,      # per condition (C,): detection score, top-1 similarity, planted?
+                          ax=None, threshold:float|None=None, # the Axes; a copy threshold to draw
+                          xlabel:str='Wen score (first step)', ylabel:str='top-1 similarity to training'):
+    "Scatter of each condition's detection `score` (C,) against its generations' top-1 `sim` (C,), `planted` (C,) marked."
+    import matplotlib.pyplot as plt
+    from scipy.stats import spearmanr
+    score, sim, planted = np.asarray(score, float), np.asarray(sim, float), np.asarray(planted, bool)
+    if not len(score) == len(sim) == len(planted): raise ValueError(f"lengths differ: {len(score)}, {len(sim)}, {len(planted)}")
+    if ax is None: _, ax = plt.subplots(figsize=(4, 3.2))
+    ax.scatter(score[~planted], sim[~planted], s=18, c='tab:blue', alpha=.7, label='control')
+    ax.scatter(score[planted], sim[planted], s=40, c='tab:red', marker='^', label='planted')
+    if threshold is not None: ax.axhline(threshold, ls='--', c='k', lw=.8, label='copy threshold')
+    ax.set_xlabel(xlabel); ax.set_ylabel(ylabel); ax.legend(fontsize=7)
+    ax.set_title(f'Spearman ρ = {spearmanr(score, sim).statistic:.2f}', fontsize=9)
+    return ax
+
+# %% ../nbs/05_validate.ipynb #2f4e2070
+def plot_umap(train_feats, gen_feats, gen_scores, # descriptors (N,D) and (G,D); a score per generation (G,)
+              ax=None, seed:int=0,                # the Axes; seed of the embedding
+              n_neighbors:int=15, cmap:str='viridis', method:str='umap'): # UMAP neighbours; colour map; 'umap' | 'pca'
+    "UMAP (or `method='pca'`) of training (grey) and generated descriptors (N,D), generations coloured by their condition's score (N,)."
+    import matplotlib.pyplot as plt
+    a, b = _np64(train_feats), _np64(gen_feats)
+    if len(b) != len(gen_scores): raise ValueError(f"{len(b)} generations but {len(gen_scores)} scores")
+    if method == 'umap':
+        import umap
+        xy = umap.UMAP(n_neighbors=min(n_neighbors, len(a) + len(b) - 1), random_state=seed, metric='cosine').fit_transform(np.r_[a, b])
+    elif method == 'pca': from sklearn.decomposition import PCA; xy = PCA(2, random_state=seed).fit_transform(np.r_[a, b])
+    else: raise ValueError(f"method {method!r}: use 'umap' or 'pca'")
+    if ax is None: _, ax = plt.subplots(figsize=(4.5, 3.6))
+    ax.scatter(*xy[:len(a)].T, s=6, c='lightgrey', label='training')
+    sc = ax.scatter(*xy[len(a):].T, s=14, c=np.asarray(gen_scores), cmap=cmap, label='generated')
+    ax.figure.colorbar(sc, ax=ax, label='score'); ax.legend(fontsize=7); ax.set_xticks([]); ax.set_yticks([])
+    return ax
+
+# %% ../nbs/05_validate.ipynb #8abc8000
+def generate(model, data, conds,              # a `CondUNet`; its `XrayData` (vocabulary); condition strings (C,)
+             n_gen:int=4, steps:int=25,        # generations per condition; sampling steps
+             guidance:float=3., sampler:str='ddim', # CFG scale; 'ddim' | 'dpm'
+             seed:int=0, bs:int=64, progress:bool=False) -> torch.Tensor:
+    "`n_gen` generations (C,n_gen,1,S,S) in [-1,1] of each condition string in `conds`, seeds `seed`…`seed+n_gen−1` each."
+    from memx.model import sample
+    tok, msk = data.vocab.batch(conds, max_len=data.max_len)
+    tr, mr = tok.repeat_interleave(n_gen, 0), msk.repeat_interleave(n_gen, 0)
+    seeds = [seed + j for _ in conds for j in range(n_gen)]
+    starts = range(0, len(tr), bs)
+    x = torch.cat([sample(model, tr[i:i + bs], mr[i:i + bs], steps=steps, guidance=guidance, sampler=sampler,
+                          seeds=seeds[i:i + bs]).cpu() for i in (progress_bar(starts, leave=False) if progress else starts)])
+    return x.view(len(conds), n_gen, *x.shape[1:])
+
+def condition_scores(run, conds, n:int=1, seed:int=0, steps:int=25, sampler:str='ddim') -> tuple[np.ndarray, str]:
+    "Wen et al.'s first-step score over `n` seeds of each of `conds` (C,): `RUN/results/detect.csv`'s `wen_k1_n{n}` when it has them all, else computed."
+    from memx.detect import wen_scores
+    p, col = run.rd.results/'detect.csv', f'wen_k1_n{n}'
+    if p.exists():
+        d = pd.read_csv(p)
+        if {'cond', col} <= set(d.columns) and set(conds) <= set(d.cond):
+            return d.drop_duplicates('cond').set_index('cond')[col].loc[list(conds)].to_numpy(float), 'detect.csv'
+    tok, msk = run.data.vocab.batch(conds, max_len=run.data.max_len)
+    return wen_scores(run.model, tok, msk, n=n, seed=seed, steps=steps, sampler=sampler), 'computed'
+
+# %% ../nbs/05_validate.ipynb #ab528b3b
+def _validation_table(conds, planted, source, score, score_gen, hits:dict, thr:dict, n_gen:int) -> pd.DataFrame:
+    "Per condition: score, mean top-1 similarity and memorization rate per metric, share of NNs that are the planted source."
+    tab = pd.DataFrame({'cond': conds, 'planted': planted, 'source': source, 'score': score, f'score_n{n_gen}': score_gen})
+    for m, (s, _) in hits.items():
+        s1 = s[:, 0].reshape(len(conds), n_gen)
+        tab[f'sim_{m}'], tab[f'rate_{m}'] = s1.mean(1), memorization_rate(s1, thr[m])
+    src1 = hits['encoder'][1][:, 0].reshape(len(conds), n_gen)
+    tab['nn_is_source'] = np.where(planted, (src1 == np.asarray(source)[:, None]).mean(1), np.nan)
+    return tab
+
+def _score_stats(tab:pd.DataFrame, metrics, score:str='score') -> dict:
+    "Spearman/Kendall of `tab[score]` vs top-1 similarity, AUC of the score vs empirical memorization (rate ≥ 0.5) and vs planted."
+    from scipy.stats import spearmanr, kendalltau
+    from sklearn.metrics import roc_auc_score
+    auc = lambda y: float(roc_auc_score(y, tab[score])) if 0 < np.sum(y) < len(y) else None
+    out = {'auc_score_vs_planted': auc(tab.planted.to_numpy(bool)), 'metrics': {}}
+    for m in metrics:
+        sp, kd, mem = spearmanr(tab[score], tab[f'sim_{m}']), kendalltau(tab[score], tab[f'sim_{m}']), tab[f'rate_{m}'].to_numpy() >= 0.5
+        out['metrics'][m] = {'spearman': float(sp.statistic), 'spearman_p': float(sp.pvalue), 'kendall': float(kd.statistic),
+                  'kendall_p': float(kd.pvalue), 'auc_score_vs_memorized': auc(mem), 'n_memorized': int(mem.sum()),
+                  'rate_planted': float(tab[f'rate_{m}'][tab.planted].mean()), 'rate_controls': float(tab[f'rate_{m}'][~tab.planted].mean())}
+    return out
+
+def _views(st:dict, thr:dict) -> dict:
+    "The per-metric statistics split into the report's blocks: 'correlation' and 'memorization'."
+    pick = lambda ks: {m: {k: v[k] for k in ks} for m, v in st['metrics'].items()}
+    mem = pick(('rate_planted', 'rate_controls', 'n_memorized'))
+    return {'correlation': pick(('spearman', 'spearman_p', 'kendall', 'kendall_p', 'auc_score_vs_memorized')),
+            'memorization': {m: {'threshold': thr[m], **v} for m, v in mem.items()}}
+
+# %% ../nbs/05_validate.ipynb #7c444896
+def _validation_figures(rd, tab:pd.DataFrame, x, index:TrainingIndex, hits:dict, thr:float, n_show:int=3, embed:str='umap'):
+    "gallery.png (top- and bottom-scored conditions), score_similarity.png, umap.png in `rd.figures`."
+    import matplotlib.pyplot as plt
+    C, n = x.shape[:2]; s3, r3 = hits['encoder'][0].reshape(C, n, -1), hits['encoder'][1].reshape(C, n, -1)
+    order = np.argsort(-tab.score.to_numpy(), kind='stable'); sides = {'highest score': order[:n_show], 'lowest score': order[::-1][:n_show].copy()}
+    fig, axs = plt.subplots(1, 2, figsize=(9, 0.75 * n_show * n + 0.6))
+    for ax, (name, rows) in zip(axs, sides.items()):
+        titles = [f"{'planted' if tab.planted[i] else 'control'} {i}, s={tab.score[i]:.2f}, g{j}" for i in rows for j in range(n)]
+        plot_gallery(x[rows].flatten(0, 1), np.asarray(index.data.images[r3[rows].reshape(-1)]).reshape(len(rows) * n, -1, *x.shape[-2:]),
+                     s3[rows].reshape(len(rows) * n, -1), titles, ax=ax); ax.set_title(name, fontsize=9)
+    fig.savefig(rd.figures/'gallery.png', dpi=130, bbox_inches='tight'); plt.close(fig)
+    ax = plot_score_similarity(tab.score, tab.sim_encoder, tab.planted, threshold=thr, ylabel='top-1 encoder similarity (mean)')
+    ax.figure.savefig(rd.figures/'score_similarity.png', dpi=130, bbox_inches='tight'); plt.close(ax.figure)
+    ax = plot_umap(index.feats['encoder'], encode(index.encoder, x.flatten(0, 1)), np.repeat(tab.score.to_numpy(), n), method=embed)
+    ax.figure.savefig(rd.figures/'umap.png', dpi=130, bbox_inches='tight'); plt.close(ax.figure)
+
+# %% ../nbs/05_validate.ipynb #390f6bf2
+def _models_summary(run, enc, clf, index:TrainingIndex, thr:dict) -> dict:
+    "Encoder retrieval accuracy (vs pixel L2), classifier AUROC on real held-out images, same-patient copy rates."
+    data, ho = run.data, run.data.split_idx('heldout')
+    auroc = label_fidelity(clf, _Rows(data.images, ho), np.asarray(data.labels)[ho], np.asarray(data.label_mask)[ho]) if len(ho) else None
+    return {'encoder': {'retrieval_top1': retrieval_accuracy(enc, index.images), 'retrieval_top1_pixel': retrieval_accuracy(None, index.images),
+                        'n_train_images': len(index), 'config': enc.cfg.to_dict()},
+            'classifier': {'heldout_auroc': auroc, 'config': clf.cfg.to_dict()},
+            'patients': {m: patient_copy_rates(index, thr[m], m) for m in ('encoder', 'pixel')}}
+
+# %% ../nbs/05_validate.ipynb #1bcf288a
+def validate_run(run_path,                            # a run folder (or `memx.experiment.Run`)
+                 n_controls:int=32, n_gen:int=4,      # control conditions beside the planted ones; generations per condition
+                 steps:int=25, guidance:float|None=None, sampler:str='ddim', # sampling (guidance: 3 with CFG, else 1)
+                 seed:int=0, q:float=0.99,            # seed; quantile of the copy thresholds
+                 retrain:bool=False, enc_epochs:int=100, clf_epochs:int=200, width:int=16, # `validation_models`
+                 progress:bool=True, write:bool=True, embed:str='umap') -> tuple[pd.DataFrame, dict]: # write results and figures; 'umap' | 'pca'
+    "Validate a run's memorization scores against its generations' nearest training images: (per-condition table, summary)."
+    run, t0 = _as_run(run_path), time.perf_counter()
+    enc, clf = validation_models(run, retrain, enc_epochs, clf_epochs, width, seed, progress)
+    from memx.experiment import eval_conditions
+    conds, planted, source = eval_conditions(run.data, run.man, n_controls, seed)
+    guidance = guidance if guidance is not None else (3. if run.cfg.variant == 'cfg' else 1.)
+    x = generate(run.model, run.data, conds, n_gen, steps, guidance, sampler, seed, progress=progress)
+    score, score_from = condition_scores(run, conds, 1, seed, steps, sampler)
+    score_gen, _ = condition_scores(run, conds, n_gen, seed, steps, sampler)    # over the generations' own x_T
+    index = TrainingIndex(run.data, enc, clf)
+    hits = {m: index.search(x.flatten(0, 1), m, k=3) for m in index.metrics}
+    thr = {m: calibrate_copy_threshold(index, m, q) for m in index.metrics}
+    tab = _validation_table(conds, planted, source, score, score_gen, hits, thr, n_gen)
+    ev = evaluate_generations(run, x.flatten(0, 1), np.repeat(conds, n_gen), enc, clf, thr['encoder'], index)
+    ev.pop('memorization_rate_per_condition')
+    st = _score_stats(tab, index.metrics)
+    summ = {'run': str(run.rd.path), 'n_conditions': len(conds), 'n_planted': int(planted.sum()), 'n_gen': n_gen, 'steps': steps,
+            'guidance': guidance, 'sampler': sampler, 'seed': seed, 'q': q, 'score': 'wen_k1_n1', 'score_from': score_from,
+            'thresholds': thr, 'planted_nn_is_source': float(tab.nn_is_source[tab.planted].mean()) if planted.any() else None,
+            **st, **_views(st, thr), f'score_n{n_gen}': _score_stats(tab, index.metrics, f'score_n{n_gen}'), 'quality': ev, **_models_summary(run, enc, clf, index, thr)}
+    if write:
+        with atomic_write(run.rd.results/'validate.csv', 'w') as f: tab.to_csv(f, index=False)
+        _validation_figures(run.rd, tab, x, index, hits, thr['encoder'], embed=embed)
+    summ['seconds'] = time.perf_counter() - t0
+    if write: save_json(summ, run.rd.results/'validate.json')
+    return tab, summ
+
+# %% ../nbs/05_validate.ipynb #c6b07e52
+@call_parse
+def memx_validate(run:str,                # a run folder written by `memx-train`
+                  quick:bool=False,       # a smoke test: 8 controls, 2 generations each, 10 sampling steps
+                  n_controls:int=32,      # control conditions beside the planted ones
+                  n_gen:int=4,            # generations per condition
+                  retrain:bool=False,     # retrain the run's encoder and classifier
+                  seed:int=0):            # seed of the controls, the generations and the networks
+    "Validate a run's memorization scores: writes RUN/results/validate.{csv,json} and RUN/figures/{gallery,score_similarity,umap}.png."
+    kw = dict(n_controls=8, n_gen=2, steps=10) if quick else dict(n_controls=n_controls, n_gen=n_gen)
+    tab, s = validate_run(run, retrain=retrain, seed=seed, **kw)
+    e = s['metrics']['encoder']
+    print(f"{run}: {s['n_conditions']} conditions ({s['n_planted']} planted) × {s['n_gen']}; Spearman(score, encoder sim) "
+          f"{e['spearman']:.2f}; memorization rate planted {e['rate_planted']:.2f}, "
+          f"controls {e['rate_controls']:.2f}; results in {Path(run)/'results'/'validate.json'}")
