@@ -2,7 +2,8 @@
 training embeddings (chunked: memory bounded); image-cache build rate; CheXpert CSV parsing at 223,414 rows.
 Each measurement runs in a fresh process so its peak memory is its own.
 
-    python bench/scale.py            # all rows (a few minutes on 2 CPU cores)
+    python bench/scale.py            # all rows (10⁴ conditions take minutes on 2 CPU cores)
+    python bench/scale.py csv cache  # some of them
 """
 import json, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -42,8 +43,9 @@ def one(kind:str, n:int) -> dict:
         return dict(kind='CSV parse + check + filter', n=n, seconds=t.s, per_item_ms=1e3 * t.s / n)
     raise ValueError(kind)
 
-def main():
+def main(kinds=('detect', 'nn', 'cache', 'csv')):
     plan = [('detect', n) for n in (100, 1000, 10000)] + [('nn', n) for n in (1000, 10000, 100000)] + [('cache', 2000), ('csv', 223414)]
+    plan = [p for p in plan if p[0] in kinds]
     rows = []
     for kind, n in plan:
         r = subprocess.run([sys.executable, __file__, '--one', kind, str(n)], capture_output=True, text=True)
@@ -55,4 +57,4 @@ if __name__ == '__main__':
     if len(sys.argv) > 1 and sys.argv[1] == '--one':
         d = one(sys.argv[2], int(sys.argv[3])); d |= dict(peak_rss_mb=round(peak_rss_mb(), 1))
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in d.items()}))
-    else: main()
+    else: main(sys.argv[1:] or ('detect', 'nn', 'cache', 'csv'))   # e.g. `python bench/scale.py csv cache`
