@@ -197,6 +197,7 @@ def load_checkpoint(learn, ckpt:Path) -> int:
     ema.averager.optimization_step = state['ema_step']
     _set_rng_state(learn, learn.ddpm_cb, state['rng'])
     learn.log_rows = state['log'].tolist()
+    learn.resume_epoch = state['epoch']                                # callbacks skip the epochs before it
     return state['epoch']
 
 # %% ../nbs/03_train.ipynb #4e033fac
@@ -308,7 +309,6 @@ def train(model:CondUNet, dls, cfg:TrainConfig, run:RunDir|None=None, resume=Tru
     learn, start = make_learner(model, dls, cfg, run, sample_conds, quiet), 0
     if run is not None and resume and (ck := latest_checkpoint(run)) is not None:
         _check_same_config(ck, model); start = load_checkpoint(learn, ck)
-    learn.resume_epoch = start
     if start < cfg.epochs: learn.fit(cfg.epochs, lr=cfg.lr, cbs=ParamScheduler({'lr': lr_schedule(cfg)}), start_epoch=start)
     return learn
 
