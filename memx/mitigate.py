@@ -15,7 +15,7 @@ from fastai.callback.core import Callback, CancelBatchException
 from fastprogress.fastprogress import progress_bar
 from .core import Config, RunDir, atomic_write, save_json
 from .model import CondUNet, PAD, NULL, make_scheduler, cfg_eps, sample, _init_noise
-from .train import DDPMCallback, unwrap
+from .train import DDPMCallback, unwrap, skipped
 from .detect import guidance_norm, wen_scores, threshold_at_fpr
 from .validate import pixel_nn, nearest_training, copy_threshold
 
@@ -197,7 +197,7 @@ class MemFilter(Callback):
         if drop.all(): raise CancelBatchException
         self.learn.yb = (eps, w2.to(w.device))
     def after_epoch(self):
-        if self.epoch < getattr(self.learn, 'start_epoch', 0): return     # an epoch a resume skipped
+        if skipped(self): return                                          # an epoch a resume skipped
         self.epochs.append(dict(epoch=self.epoch + 1, seen=self.n_seen, dropped=self.n_drop))
         if self.rundir is not None: self.write(self.rundir)
 
