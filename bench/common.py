@@ -26,7 +26,8 @@ class Timer:
 
 def write(rows:list[dict], name:str) -> pd.DataFrame:
     "Print `rows` as a table and write them to `bench/results/<name>.csv` (with the machine description)."
-    df = pd.DataFrame(rows).assign(machine=machine())
+    df = pd.DataFrame(rows)
+    df['machine'] = (df['machine'] if 'machine' in df else pd.Series(None, index=df.index, dtype=object)).fillna(machine())  # kept rows keep theirs
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = '_cuda' if torch.cuda.is_available() else ''
     df.to_csv(RESULTS/f'{name}{suffix}.csv', index=False)

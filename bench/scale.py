@@ -7,8 +7,8 @@ Each measurement runs in a fresh process so its peak memory is its own.
 """
 import json, subprocess, sys, tempfile, time
 from pathlib import Path
-import numpy as np, torch
-from common import Timer, write, peak_rss_mb
+import numpy as np, pandas as pd, torch
+from common import Timer, write, peak_rss_mb, RESULTS
 
 def one(kind:str, n:int) -> dict:
     "One measurement in this process: seconds, rate and peak memory."
@@ -51,6 +51,9 @@ def main(kinds=('detect', 'nn', 'cache', 'csv')):
         r = subprocess.run([sys.executable, __file__, '--one', kind, str(n)], capture_output=True, text=True)
         if r.returncode: raise RuntimeError(r.stderr[-2000:])
         rows.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    old = RESULTS/'scale.csv'                                               # rows of kinds not measured now are kept
+    if old.exists():
+        keep = pd.read_csv(old); rows = keep[~keep.kind.isin({r['kind'] for r in rows})].to_dict('records') + rows
     return write(rows, 'scale')
 
 if __name__ == '__main__':

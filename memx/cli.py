@@ -4,8 +4,9 @@
 
 # %% ../nbs/08_cli.ipynb #79eff997
 from __future__ import annotations
-import json, time
+import json, os, time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from fastcore.script import call_parse
 from .core import Config, save_json, load_json
@@ -15,8 +16,8 @@ from .train import TrainConfig
 from .experiment import ExperimentConfig
 
 # %% auto #0
-__all__ = ['StudyConfig', 'quick_study', 'Stages', 'variant_config', 'train_variant', 'check_chexpert', 'memfilter_config',
-           'stage_plan', 'headline', 'run_study', 'memx_demo']
+__all__ = ['StudyConfig', 'demo_base', 'quick_study', 'Stages', 'variant_config', 'train_run', 'check_chexpert',
+           'memfilter_config', 'stage_plan', 'headline', 'train_workers', 'run_study', 'memx_demo']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -25,12 +26,18 @@ class StudyConfig(Config):
     name: str = 'demo'                                    # study folder name under `runs`
     runs: str = 'runs'                                    # parent folder of study folders
     data: str = 'phantom'                                 # 'phantom' or a CheXpert root
-    base: ExperimentConfig = field(default_factory=ExperimentConfig)  # training config shared by the variants
+    base: ExperimentConfig = field(default_factory=lambda: demo_base())  # training config shared by the variants
     variants: list[str] = field(default_factory=lambda: ['cfg', 'nocfg', 'uncond'])  # which models to train
     n_controls: int = 32                                  # negative (non-planted) conditions scored beside the planted ones
     n_gen: int = 4                                        # generations per condition for validation and mitigation
     mitigate: list[str] = field(default_factory=lambda: ['inference', 'training'])  # mitigation methods to run
+    workers: int = 0                                      # training processes on a CPU (0: one per core, at most 4); 1 on a GPU
     quick: bool = False                                   # tiny settings (set by `quick_study`)
+
+def demo_base() -> ExperimentConfig:
+    "The demo's training config: 256 phantoms + 8 planted images ×32, a 0.37 M-parameter UNet, ~1,500 steps of batch 16."
+    return ExperimentConfig(testbed=TestbedConfig(k=8, d=32), model={'block_out_channels': [16, 32, 32]},
+                            train=TrainConfig(epochs=53, bs=16, lr=3e-3))
 
 def quick_study(**kw) -> StudyConfig:
     "A `StudyConfig` small enough for CI and a first look (≈ 3 CPU minutes): tiny data, model and training."
@@ -49,32 +56,55 @@ class Stages:
         "Whether stage `name` finished with config hash `key` and its output files still exist."
         rec = self.done.get(name)
         return bool(rec) and rec['key'] == key and all((self.root/o).exists() for o in rec['outputs'])
-    def run(self, name:str, key:str, fn, outputs:list[str]):
-        "Call `fn()` unless stage `name` is done with `key`; record `outputs` (paths relative to the study folder)."
-        if self.is_done(name, key):
-            if self.verbose: print(f"[memx-demo] {name}: done earlier, skipped", flush=True)
-            return False
-        if self.verbose: print(f"[memx-demo] {name} …", flush=True)
-        t0 = time.time(); fn()
+    def _say(self, msg:str):
+        if self.verbose: print(f"[memx-demo] {msg}", flush=True)
+    def _record(self, name:str, key:str, outputs:list[str], seconds:float):
         if missing := [o for o in outputs if not (self.root/o).exists()]:
             raise RuntimeError(f"stage {name} finished without writing {missing}")
-        self.done[name] = {'key': key, 'outputs': list(outputs), 'seconds': round(time.time() - t0, 1)}
+        self.done[name] = {'key': key, 'outputs': list(outputs), 'seconds': round(seconds, 1)}
         save_json(self.done, self.path)
-        if self.verbose: print(f"[memx-demo] {name}: {self.done[name]['seconds']} s", flush=True)
+        self._say(f"{name}: {self.done[name]['seconds']} s")
+    def run(self, name:str, key:str, fn, outputs:list[str]):
+        "Call `fn()` unless stage `name` is done with `key`; record `outputs` (paths relative to the study folder)."
+        if self.is_done(name, key): self._say(f"{name}: done earlier, skipped"); return False
+        self._say(f"{name} …"); t0 = time.time(); fn()
+        self._record(name, key, outputs, time.time() - t0)
         return True
+    def run_parallel(self, jobs:list[tuple], workers:int, threads:int=1) -> list[str]:
+        "`run` each (name, key, fn, outputs) of `jobs`; those not done run at once in up to `workers` spawned processes of `threads` torch threads (`fn` must pickle: a `partial` of a module-level function)."
+        todo = [j for j in jobs if not self.is_done(*j[:2])]
+        for j in jobs:
+            if j not in todo: self._say(f"{j[0]}: done earlier, skipped")
+        if len(todo) < 2 or workers < 2:
+            for j in todo: self.run(*j)
+            return [j[0] for j in todo]
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from memx.cli import _in_worker as work                            # by module path, so spawned processes find it
+        n = min(workers, len(todo))
+        self._say(f"{', '.join(j[0] for j in todo)} … ({n} processes of {threads} thread{'s' * (threads > 1)})")
+        with ProcessPoolExecutor(n, mp_context=mp.get_context('spawn')) as ex:
+            futs = {ex.submit(work, j[2], threads): j for j in todo}
+            for f in as_completed(futs): self._record(futs[f][0], futs[f][1], futs[f][3], f.result())
+        return [j[0] for j in todo]
+
+def _in_worker(fn, threads:int) -> float:
+    "Call `fn()` in a worker process with `threads` torch threads and no progress bars; the seconds it took."
+    import torch; torch.set_num_threads(threads)
+    import inspect
+    if 'progress' in inspect.signature(fn).parameters: fn = partial(fn, progress=False)
+    t0 = time.time(); fn(); return time.time() - t0
 
 # %% ../nbs/08_cli.ipynb #6a9cab35
 def variant_config(study:StudyConfig, root:Path, variant:str) -> ExperimentConfig:
     "The `ExperimentConfig` of one variant of `study`, trained into `root/variant`."
     return study.base.replace(name=variant, runs=str(root), variant=variant, data=study.data)
 
-def train_variant(study:StudyConfig, root:Path, variant:str, progress:bool=True):
-    "Train (or resume) one variant; a run folder of another config is started afresh."
+def train_run(cfg:ExperimentConfig, progress:bool=True):
+    "Train (or resume) run `cfg`; a run folder that holds another config is started afresh."
     from memx.experiment import run_experiment
-    cfg = variant_config(study, root, variant)
-    old = root/variant/'config.json'
-    same = old.exists() and load_json(old) == json.loads(cfg.to_json())
-    run_experiment(cfg, resume=same, progress=progress)
+    old = Path(cfg.runs)/cfg.name/'config.json'
+    run_experiment(cfg, resume=old.exists() and load_json(old) == json.loads(cfg.to_json()), progress=progress)
 
 # %% ../nbs/08_cli.ipynb #b4bea8be
 def check_chexpert(path) -> Path:
@@ -95,8 +125,10 @@ def _knobs(study:StudyConfig) -> dict:
                                 mitigate=dict(n_controls=study.n_controls, n_calib=16, n_samples=study.n_gen, steps=10,
                                               knobs={'inference': [50.], 'guidance': [1.], 'rna': [2.]}, gallery={'inference': 50., 'guidance': 1., 'rna': 2.}),
                                 memfilter=dict(mem_filter_pct=90., mem_filter_warmup=1))
-    return dict(detect=dict(n_controls=study.n_controls), validate=dict(n_controls=study.n_controls, n_gen=study.n_gen),
-                mitigate=dict(n_controls=study.n_controls, n_samples=study.n_gen), memfilter=dict(mem_filter_pct=90., mem_filter_warmup=10))
+    return dict(detect=dict(n_controls=study.n_controls, m=4), validate=dict(n_controls=study.n_controls, n_gen=study.n_gen),
+                mitigate=dict(n_controls=study.n_controls, n_samples=study.n_gen, n_calib=64, knobs={'inference': [10., 1.], 'guidance': [1.5], 'rna': [1.]},
+                              gallery={'inference': 1., 'guidance': 1.5, 'rna': 1.}),
+                memfilter=dict(mem_filter_pct=70., mem_filter_warmup=10))
 
 def memfilter_config(study:StudyConfig, root:Path) -> ExperimentConfig:
     "The training-time mitigation run: the with-CFG variant trained with `MemFilter` on."
@@ -116,11 +148,11 @@ def stage_plan(study:StudyConfig, root:Path, progress:bool=True) -> list[tuple]:
     from memx.mitigate import mitigate_run, MitigateConfig
     kn, vs, plan = _knobs(study), study.variants, []
     vc = {v: variant_config(study, root, v) for v in vs}
-    for v in vs: plan.append((f'train {v}', vc[v].hash(), lambda v=v: train_variant(study, root, v, progress), [f'{v}/checkpoints/latest.json']))
+    for v in vs: plan.append((f'train {v}', vc[v].hash(), partial(train_run, vc[v], progress=progress), [f'{v}/checkpoints/latest.json']))
     mf = 'training' in study.mitigate and 'cfg' in vs
     if mf:
         mcfg = memfilter_config(study, root)
-        plan.append(('train cfg_memfilter', mcfg.hash(), lambda: _train_cfg(mcfg, progress), ['cfg_memfilter/checkpoints/latest.json']))
+        plan.append(('train cfg_memfilter', mcfg.hash(), partial(train_run, mcfg, progress=progress), ['cfg_memfilter/checkpoints/latest.json']))
     for v in [v for v in ('cfg', 'nocfg') if v in vs]:
         un = root/'uncond' if v == 'nocfg' and 'uncond' in vs else None
         plan.append((f'detect {v}', _key(vc[v].hash(), kn['detect'], str(un)), lambda v=v, un=un: detect_run(root/v, uncond_run=un, progress=progress, **kn['detect']), [f'{v}/results/detect.json']))
@@ -131,12 +163,6 @@ def stage_plan(study:StudyConfig, root:Path, progress:bool=True) -> list[tuple]:
         plan.append(('mitigate cfg', _key(vc['cfg'].hash(), mc.to_dict(), mf and mcfg.hash()), lambda: mitigate_run(root/'cfg', mc, trained=tr, progress=progress), ['cfg/results/mitigate.json']))
     return plan
 
-def _train_cfg(cfg:ExperimentConfig, progress:bool):
-    "Train (or resume) one extra run of the study."
-    from memx.experiment import run_experiment
-    old = Path(cfg.runs)/cfg.name/'config.json'
-    run_experiment(cfg, resume=old.exists() and load_json(old) == json.loads(cfg.to_json()), progress=progress)
-
 # %% ../nbs/08_cli.ipynb #08001db9
 def _get(d:dict, *path, default=float('nan')):
     "`d[p0][p1]…`, or `default` when any key is missing."
@@ -146,7 +172,7 @@ def _get(d:dict, *path, default=float('nan')):
     return d
 
 def headline(root) -> 'pd.DataFrame':
-    "Detection, validation and mitigation headline numbers of a study folder (NaN where a stage has not run)."
+    "Detection, validation and mitigation headline numbers of a study folder (NaN where a stage has not run); memorization rates by the copy-detection encoder, the same calibrated threshold in validation and mitigation."
     import pandas as pd
     root, rows = Path(root), {}
     for v in ('cfg', 'nocfg'):
@@ -155,27 +181,41 @@ def headline(root) -> 'pd.DataFrame':
         rows[f'{v}: detection'] = {'AUC (Wen k=1, n=1)': _get(det, 'detectors', 'wen_k1_n1', 'auc'),
                                    'TPR@1%FPR': _get(det, 'detectors', 'wen_k1_n1', 'tpr@1%fpr'),
                                    'Spearman(score, similarity)': _get(val, 'metrics', 'encoder', 'spearman'),
-                                   'memorization rate planted': _get(val, 'metrics', 'encoder', 'rate_planted'),
-                                   'memorization rate controls': _get(val, 'metrics', 'encoder', 'rate_controls')}
+                                   'memorization rate planted (encoder)': _get(val, 'metrics', 'encoder', 'rate_planted'),
+                                   'memorization rate controls (encoder)': _get(val, 'metrics', 'encoder', 'rate_controls')}
     mit = root/'cfg'/'results'/'mitigate.json'
     if mit.exists():
         m = load_json(mit)
         for k, s in m['summary'].items():
-            rows[f'cfg: {k}'] = {'memorization rate planted': s.get('mem_rate_planted', float('nan')),
-                                 'memorization rate controls': s.get('mem_rate_controls', float('nan')),
+            rows[f'cfg: {k}'] = {'memorization rate planted (encoder)': s.get('enc_mem_rate_planted', float('nan')),
+                                 'memorization rate controls (encoder)': s.get('enc_mem_rate_controls', float('nan')),
+                                 'pixel copy rate planted': s.get('mem_rate_planted', float('nan')),
                                  'FD': s.get('fd', float('nan')), 'FD change': _get(m, 'change', k, 'fd_rel'),
                                  'label fidelity (AUROC)': s.get('fidelity_mean_auroc', float('nan'))}
     return pd.DataFrame.from_dict(rows, orient='index')
 
 # %% ../nbs/08_cli.ipynb #2b66b2a1
+def train_workers(study:StudyConfig) -> tuple[int, int]:
+    "(processes, torch threads each) that train the study's runs: one process on a GPU, else `study.workers` (0: one per core, at most 4)."
+    import torch
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
+    if torch.cuda.is_available() or study.workers == 1: return 1, torch.get_num_threads()
+    w = study.workers or min(cores, 4)
+    return w, max(1, cores // w)
+
 def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=False) -> Path:
     "Run every stage of `study` that is not done yet, then write `<runs>/<name>/report.html`; returns its path."
     from memx.report import build_report
+    from memx.experiment import prepare_data
     root = Path(study.runs)/study.name; root.mkdir(parents=True, exist_ok=True)
     if study.data != 'phantom': check_chexpert(study.data)
     save_json(json.loads(study.to_json()) | {'data': study.data}, root/'study.json')
-    st, t0 = Stages(root), time.time()
-    for name, key, fn, outs in stage_plan(study, root, progress): st.run(name, key, fn, outs)
+    st, t0, plan = Stages(root), time.time(), stage_plan(study, root, progress)
+    train = [p for p in plan if p[0].startswith('train ')]
+    if any(not st.is_done(*p[:2]) for p in train): prepare_data(variant_config(study, root, study.variants[0]), progress=progress)  # render once, before the workers
+    st.run_parallel(train, *train_workers(study))
+    for p in plan:
+        if p not in train: st.run(*p)
     out = build_report(root, show_training_images=show_training_images, headline=headline(root))
     print(f"[memx-demo] report: {out} ({time.time() - t0:.0f} s this call)", flush=True)
     return out
@@ -188,9 +228,11 @@ def memx_demo(quick:bool=False,                # tiny settings: every stage in a
               name:str=None,                   # study folder name under runs/ (default 'demo', 'demo_quick' with --quick)
               runs:str='runs',                 # parent folder of study folders
               show_training_images:bool=False, # on real data, include galleries that show training images in the report
+              workers:int=None,                # training processes on a CPU (default: the config's, 0 = one per core)
               quiet:bool=False):               # no progress bars (stage lines are still printed)
     "Run the whole memorization study on the embedded phantom data (or CheXpert) and write runs/<name>/report.html."
     s = StudyConfig.from_json(config) if config else (quick_study() if quick else StudyConfig())
     s = s.replace(runs=runs, name=name or ('demo_quick' if quick and not config else s.name))
     if chexpert: s = s.replace(data=str(check_chexpert(chexpert)))
+    if workers is not None: s = s.replace(workers=workers)
     run_study(s, progress=not quiet, show_training_images=show_training_images)

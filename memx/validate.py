@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from .core import Config, atomic_write, save_json, load_json, save_tensors, load_tensors, load_metadata, seed_everything, default_device
+from .core import Config, atomic_write, atomic_write_bytes, save_json, load_json, save_tensors, load_tensors, load_metadata, seed_everything, default_device
 from .data import FINDINGS
 
 # %% auto #0
@@ -371,20 +371,27 @@ def _as_run(run):
     return load_run(run)
 
 # %% ../nbs/05_validate.ipynb #2003eb8c
+def _matching_net(paths, want:tuple, device=None):
+    "(network, path) of the first saved network among `paths` whose (epochs, width, seed, data_key) is `want`, else (None, None)."
+    for p in paths:
+        if p.exists() and (m := load_net(p, default_device(device))) and (m.cfg.epochs, m.cfg.width, m.cfg.seed, m.cfg.data_key) == want: return m, p
+    return None, None
+
 def validation_models(run,                               # a run folder or `memx.experiment.Run`
                       retrain:bool=False,                # train again even when saved networks match
                       enc_epochs:int=100, clf_epochs:int=200, # training epochs of the encoder and the classifier
                       width:int=16, seed:int=0,          # CNN width; seed
-                      progress:bool=True, device=None) -> tuple[nn.Module, nn.Module]:
-    "(encoder, classifier) of a run (folder or `Run`): loaded from `RUN/checkpoints/` or trained there once."
+                      progress:bool=True, device=None,
+                      siblings:bool=True) -> tuple[nn.Module, nn.Module]: # reuse a matching network of a run beside this one
+    "(encoder, classifier) of a run (folder or `Run`): loaded from `RUN/checkpoints/`, copied from a sibling run with the same training images, or trained there once."
     run = _as_run(run); key, out = data_key(run.data), []
     for kind, fit, ep in (('encoder', train_encoder, enc_epochs), ('classifier', train_classifier, clf_epochs)):
         path = run.rd.checkpoints/f'{kind}.safetensors'
-        m = load_net(path, default_device(device)) if path.exists() and not retrain else None
-        if m is not None and (m.cfg.epochs, m.cfg.width, m.cfg.seed, m.cfg.data_key) != (ep, width, seed, key): m = None
-        if m is None:
-            m = fit(run.data, epochs=ep, seed=seed, progress=progress, width=width, device=device)
-            save_net(m, path)
+        others = [p for p in sorted(run.rd.path.parent.glob(f'*/checkpoints/{kind}.safetensors')) if p != path] if siblings else []
+        m, src = (None, None) if retrain else _matching_net([path] + others, (ep, width, seed, key), device)
+        if m is None: m = fit(run.data, epochs=ep, seed=seed, progress=progress, width=width, device=device); save_net(m, path)
+        elif src != path:
+            for s in (src, src.with_suffix('.json')): atomic_write_bytes(path.parent/s.name, s.read_bytes())
         out.append(m)
     return tuple(out)
 
