@@ -45,7 +45,8 @@ def prepare_data(cfg:ExperimentConfig, progress:bool=True) -> tuple[XrayData, di
     dc = cfg.data_cfg
     if cfg.data == 'phantom':
         root = make_phantom_chexpert(Path(cfg.runs)/'_data'/f'phantom_n{cfg.phantom_images}_s{dc.size}_seed{dc.seed}',
-                                     n_images=cfg.phantom_images, size=dc.size, seed=dc.seed, n_valid=0, fmt='png')
+                                     n_images=cfg.phantom_images, size=dc.size, seed=dc.seed, n_valid=0, fmt='png',
+                                     progress=progress and None)   # None: a bar only for large sets
     else: root = Path(cfg.data)
     data = load_chexpert(dc.replace(root=str(root)), progress=progress)
     return plant(data, cfg.testbed) if cfg.testbed is not None else (data, None)
