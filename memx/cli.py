@@ -90,8 +90,7 @@ class Stages:
 
 def _in_worker(fn, threads:int) -> float:
     "Call `fn()` in a worker process with `threads` torch threads and no progress bars; the seconds it took."
-    import torch; torch.set_num_threads(threads)
-    import inspect
+    import inspect, torch; torch.set_num_threads(threads)
     if 'progress' in inspect.signature(fn).parameters: fn = partial(fn, progress=False)
     t0 = time.time(); fn(); return time.time() - t0
 

@@ -373,8 +373,9 @@ def _as_run(run):
 # %% ../nbs/05_validate.ipynb #2003eb8c
 def _matching_net(paths, want:tuple, device=None):
     "(network, path) of the first saved network among `paths` whose (epochs, width, seed, data_key) is `want`, else (None, None)."
-    for p in paths:
-        if p.exists() and (m := load_net(p, default_device(device))) and (m.cfg.epochs, m.cfg.width, m.cfg.seed, m.cfg.data_key) == want: return m, p
+    for p in paths:                                                      # the config is in the file's metadata: load only a match
+        if p.exists() and ((c := NetConfig.from_json(load_metadata(p)['config'])).epochs, c.width, c.seed, c.data_key) == want:
+            return load_net(p, default_device(device)), p
     return None, None
 
 def validation_models(run,                               # a run folder or `memx.experiment.Run`
@@ -600,14 +601,9 @@ def generate(model, data, conds,              # a `CondUNet`; its `XrayData` (vo
              guidance:float=3., sampler:str='ddim', # CFG scale; 'ddim' | 'dpm'
              seed:int=0, bs:int=64, progress:bool=False) -> torch.Tensor:
     "`n_gen` generations (C,n_gen,1,S,S) in [-1,1] of each condition string in `conds`, seeds `seed`…`seed+n_gen−1` each."
-    from memx.model import sample
+    from memx.detect import generate as _generate                       # one sampling loop for every stage
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)
-    tr, mr = tok.repeat_interleave(n_gen, 0), msk.repeat_interleave(n_gen, 0)
-    seeds = [seed + j for _ in conds for j in range(n_gen)]
-    starts = range(0, len(tr), bs)
-    x = torch.cat([sample(model, tr[i:i + bs], mr[i:i + bs], steps=steps, guidance=guidance, sampler=sampler,
-                          seeds=seeds[i:i + bs]).cpu() for i in (progress_bar(starts, leave=False) if progress else starts)])
-    return x.view(len(conds), n_gen, *x.shape[1:])
+    return _generate(model, tok, msk, m=n_gen, seed=seed, steps=steps, sampler=sampler, guidance=guidance, bs=bs, progress=progress)
 
 def condition_scores(run, conds, n:int=1, seed:int=0, steps:int=25, sampler:str='ddim') -> tuple[np.ndarray, str]:
     "Wen et al.'s first-step score over `n` seeds of each of `conds` (C,): `RUN/results/detect.csv`'s `wen_k1_n{n}` when it has them all, else computed."
