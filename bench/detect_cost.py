@@ -9,7 +9,7 @@ import numpy as np, pandas as pd, torch
 from common import Timer, write
 
 def main(run='runs/tiny32_cfg', controls=32, steps=25, m=8):
-    from memx.experiment import load_run, eval_conditions
+    from memx.study import load_run, eval_conditions
     from memx.detect import detect_scores, detect_summary, wen_scores
     r = load_run(run)
     conds, planted, source = eval_conditions(r.data, r.man, controls, 0)

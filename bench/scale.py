@@ -24,7 +24,7 @@ def one(kind:str, n:int) -> dict:
         with Timer() as t: wen_scores(m, tok, n=1, bs=256)
         return dict(kind='detect (Wen k=1, n=1, tiny 32x32)', n=n, seconds=t.s, per_item_ms=1e3 * t.s / n)
     if kind == 'nn':
-        from memx.validate import pixel_nn
+        from memx.similarity import pixel_nn
         g = torch.Generator().manual_seed(0)
         bank = torch.randn(n, 128, generator=g); q = torch.randn(1000, 128, generator=g)
         with Timer() as t: pixel_nn(q, bank, k=5, chunk=4096)

@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['Config', 'atomic_write', 'atomic_write_text', 'atomic_write_bytes', 'save_json', 'load_json', 'save_tensors',
-           'load_tensors', 'load_metadata', 'seed_everything', 'default_device', 'RunDir', 'run_dir', 'data_path']
+__all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RANK_SEED_STRIDE', 'Config', 'flatten_dict',
+           'atomic_write', 'atomic_write_text', 'atomic_write_bytes', 'save_json', 'load_json', 'save_figure',
+           'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything', 'default_device', 'RunDir', 'run_dir',
+           'data_path']
 
 # %% ../nbs/00_core.ipynb #ad396ebb
 def _check_type(name, v, tp):
@@ -71,19 +73,40 @@ class Config:
 
 def _bad_key(cfg, k): raise ValueError(f"{type(cfg).__name__}: no field {k!r}; valid fields: {sorted(cfg.to_dict())}")
 
+# %% ../nbs/00_core.ipynb #22fb8140
+def flatten_dict(d:dict,        # a nested mapping
+                 prefix:str=''  # prepended to every key
+                ) -> dict:
+    "{'a': {'b': 1}} → {'a.b': 1}: nested mappings become dotted keys."
+    out = {}
+    for k, v in d.items():
+        out |= flatten_dict(v, f'{prefix}{k}.') if isinstance(v, dict) else {f'{prefix}{k}': v}
+    return out
+
 # %% ../nbs/00_core.ipynb #496c5686
+def _umask() -> int:
+    "The process's file-creation mask (read without changing it)."
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
 @contextmanager
-def atomic_write(path, mode='wb'):
+def atomic_write(path,       # the file to write
+                 mode='wb'): # 'wb' or 'w'
     "Open a temporary file beside `path`; on success move it over `path` atomically, on error remove it."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, mode) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())          # a new file's usual permissions (mkstemp makes it 0600)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 def atomic_write_text(path, s:str):
     "Write text `s` to `path` atomically."
@@ -92,6 +115,7 @@ def atomic_write_text(path, s:str):
 def atomic_write_bytes(path, b:bytes):
     "Write bytes `b` to `path` atomically."
     with atomic_write(path, 'wb') as f: f.write(b)
+
 
 # %% ../nbs/00_core.ipynb #5a69f4bc
 def save_json(obj, path, indent=2):
@@ -111,6 +135,17 @@ def load_json(path):
     try: return json.loads(path.read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {e}") from None
 
+# %% ../nbs/00_core.ipynb #d1576e8c
+def save_figure(fig,             # a matplotlib Figure
+                path,            # the .png file to write
+                dpi:int=110,     # resolution
+                close:bool=True):# close the figure afterwards (frees its memory)
+    "Write `fig` to `path` as PNG atomically (tight bounding box)."
+    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=dpi, bbox_inches='tight')
+    if close:
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+
 # %% ../nbs/00_core.ipynb #6d8822dc
 def save_tensors(tensors:dict, path, metadata:dict|None=None):
     "Save a dict of tensors to a safetensors file atomically; `metadata` values are stored as strings."
@@ -128,6 +163,12 @@ def load_metadata(path) -> dict:
     "The string metadata stored in a safetensors file."
     from safetensors import safe_open
     with safe_open(str(path), 'pt') as f: return f.metadata() or {}
+
+# %% ../nbs/00_core.ipynb #9c14a58d
+WEN_SEED_OFFSET = 10_000       # detection noises x_T, apart from the generations' noises
+CALIB_SEED_OFFSET = 20_000     # noises of the calibration of l_target
+EMB_NOISE_SEED_OFFSET = 10**6  # noise added to token embeddings (randomized-embedding baseline)
+RANK_SEED_STRIDE = 7919        # per-process seed stride of data-parallel training (a prime)
 
 # %% ../nbs/00_core.ipynb #0336a8be
 def seed_everything(seed:int=0):

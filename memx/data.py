@@ -17,10 +17,10 @@ from fastai.data.core import DataLoaders
 from .core import Config, atomic_write, save_json, load_json, default_device
 
 # %% auto #0
-__all__ = ['FINDINGS', 'SPECIALS', 'SEXES', 'AGES', 'VIEWS', 'META', 'CSV_COLUMNS', 'NONE_STR', 'NULL_STR', 'LAYOUT', 'Vocab',
-           'DataConfig', 'fake_chexpert_table', 'make_fake_chexpert', 'chexpert_csv', 'read_chexpert_csv',
-           'select_images', 'image_paths', 'chexpert_labels', 'patient_split', 'condition_tokens', 'to_gray',
-           'load_xray', 'cache_key', 'build_cache', 'open_cache', 'XrayData', 'XrayLoader', 'LightAugment',
+__all__ = ['FINDINGS', 'SPECIALS', 'PAD', 'NULL', 'BOS', 'SEXES', 'AGES', 'VIEWS', 'META', 'CSV_COLUMNS', 'NONE_STR', 'NULL_STR',
+           'LAYOUT', 'Vocab', 'DataConfig', 'fake_chexpert_table', 'make_fake_chexpert', 'chexpert_csv',
+           'read_chexpert_csv', 'select_images', 'image_paths', 'chexpert_labels', 'patient_split', 'condition_tokens',
+           'to_gray', 'load_xray', 'cache_key', 'build_cache', 'open_cache', 'XrayData', 'XrayLoader', 'LightAugment',
            'default_cache_dir', 'load_chexpert']
 
 # %% ../nbs/01_data.ipynb #038fe338
@@ -28,6 +28,7 @@ FINDINGS = ['No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Op
             'Consolidation', 'Pneumonia', 'Atelectasis', 'Pneumothorax', 'Pleural Effusion', 'Pleural Other',
             'Fracture', 'Support Devices']
 SPECIALS = ['<pad>', '<null>', '<bos>']
+PAD, NULL, BOS = range(len(SPECIALS))   # their token ids, shared by every module
 SEXES, AGES, VIEWS = ['M', 'F', 'U'], [f'{10*i}s' for i in range(9)], ['AP', 'PA']
 META = SEXES + AGES + VIEWS
 CSV_COLUMNS = ['Path', 'Sex', 'Age', 'Frontal/Lateral', 'AP/PA'] + FINDINGS

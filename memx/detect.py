@@ -6,30 +6,23 @@
 from __future__ import annotations
 import time, warnings
 from contextlib import contextmanager
-from pathlib import Path
 import numpy as np, pandas as pd, torch
 from sklearn.metrics import roc_auc_score, roc_curve
-from fastcore.script import call_parse
-from .core import save_json, atomic_write, atomic_write_text
-from .model import PAD, BOS, NULL, sample, make_scheduler, _init_noise, _progress
-from .validate import nearest_training, copy_threshold
+from .data import PAD, BOS, NULL
+from .model import SAMPLING, sample, make_scheduler, guidance_norm, generation_rows, generate, _init_noise, _progress
+from .similarity import nearest_training, copy_threshold
 
 # %% auto #0
-__all__ = ['NOT_DETECTORS', 'guidance_norm', 'first_steps', 'count_forwards', 'step_norms', 'wen_scores', 'score_columns',
-           'first_eps', 'token_contrast', 'contrast_scores', 'token_significance', 'explain', 'plot_significance',
-           'generate', 'max_clique', 'carlini_scores', 'nn_scores', 'copy_share', 'condition_rows', 'loss_scores',
-           'tpr_at_fpr', 'roc_summary', 'threshold_at_fpr', 'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn',
-           'detect_scores', 'detect_summary', 'write_detect', 'detect_run', 'memx_detect']
-
-# %% ../nbs/04_detect.ipynb #cf1fac90
-def guidance_norm(eps_cond, eps_uncond) -> torch.Tensor:
-    "‖ε(x_t,c) − ε(x_t,∅)‖₂ per sample: `eps_cond`, `eps_uncond` (B,C,H,W) → (B,)."
-    return (eps_cond.float() - eps_uncond.float()).flatten(1).norm(dim=1)
+__all__ = ['NOT_DETECTORS', 'first_steps', 'count_forwards', 'step_norms', 'wen_scores', 'score_columns', 'first_eps',
+           'token_contrast', 'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique',
+           'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary',
+           'threshold_at_fpr', 'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'detect_scores',
+           'detect_summary', 'detect_report', 'explain_top']
 
 # %% ../nbs/04_detect.ipynb #3cfc7c61
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
 
-def first_steps(model, k:int, fn, tokens=None, mask=None, emb=None, seeds=None, steps:int=50, sampler:str='ddim',
+def first_steps(model, k:int, fn, tokens=None, mask=None, emb=None, seeds=None, steps:int=SAMPLING.steps, sampler:str=SAMPLING.sampler,
                 guidance:float=1.0, uncond_model=None):
     "Run `memx.model.sample` for its first `k` steps only, calling `fn(i, t, xt, eps_c, eps_u)` at each."
     if not 1 <= k <= steps: raise ValueError(f"k={k} sampling steps must be in 1..steps={steps}")
@@ -51,29 +44,21 @@ def count_forwards(*models):
         for h in hs: h.remove()
 
 # %% ../nbs/04_detect.ipynb #4f06a15d
-def _rows(tokens, mask, n:int, seed:int):
-    "Tokens (C·n,L), mask (C·n,L) and seeds of `n` generations per condition: row c·n+j is condition c, noise `seed+j`."
-    tokens = torch.as_tensor(tokens)
-    if tokens.ndim != 2: raise ValueError(f"tokens must be (C,L) token ids, got shape {tuple(tokens.shape)}")
-    if n < 1: raise ValueError(f"n={n} generations per condition must be >= 1")
-    mask = (tokens != PAD) if mask is None else torch.as_tensor(mask).bool()
-    return tokens.repeat_interleave(n, 0), mask.repeat_interleave(n, 0), [seed + j for _ in range(len(tokens)) for j in range(n)]
-
 def step_norms(model,                  # a `CondUNet`
                tokens,                 # conditions (C,L) token ids
                mask=None,              # (C,L) True on real tokens; default tokens != pad
                n:int=1,                # generations per condition (noise seeds `seed`..`seed+n-1`)
                k:int=1,                # first sampling steps read (then sampling stops)
                seed:int=0,             # first noise seed
-               steps:int=50,           # sampling steps of the sampler (fixes the timesteps)
-               sampler:str='ddim',     # 'ddim' or 'dpm'
+               steps:int=SAMPLING.steps,           # sampling steps of the sampler (fixes the timesteps)
+               sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
                guidance:float=3.0,     # CFG scale of the trajectory (irrelevant at k = 1)
                uncond_model=None,      # ∅ from this model (two-model form); default `model`'s own ∅
                bs:int=256,             # (condition, generation) rows per batch
                progress:bool=False     # show a progress bar over batches
               ) -> np.ndarray:
     "‖ε(x_t,c) − ε(x_t,∅)‖₂ at the first `k` sampling steps of `n` generations of each condition `tokens` (C,L): (C,n,k)."
-    tr, mr, seeds = _rows(tokens, mask, n, seed)
+    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
     out = torch.zeros(len(tr), k)
     for s in _progress(range(0, len(tr), bs), progress):
         def rec(i, t, xt, eps_c, eps_u, s=s): out[s:s + len(xt), i] = guidance_norm(eps_c, eps_u).cpu()
@@ -82,7 +67,7 @@ def step_norms(model,                  # a `CondUNet`
     return out.view(-1, n, k).numpy()
 
 # %% ../nbs/04_detect.ipynb #5d9b6704
-def wen_scores(model, tokens, mask=None, n:int=4, seed:int=0, steps:int=50, sampler:str='ddim', bs:int=256,
+def wen_scores(model, tokens, mask=None, n:int=4, seed:int=0, steps:int=SAMPLING.steps, sampler:str=SAMPLING.sampler, bs:int=256,
                uncond_model=None) -> np.ndarray:
     "Wen et al.'s score of each condition `tokens` (C,L): ‖ε(x_T,c) − ε(x_T,∅)‖₂ at the first sampling step, mean over `n` seeds."
     return step_norms(model, tokens, mask, n=n, k=1, seed=seed, steps=steps, sampler=sampler, uncond_model=uncond_model, bs=bs).mean((1, 2))
@@ -99,10 +84,10 @@ def score_columns(norms, ks=(1, 5, None), ns=(1, 4), prefix:str='wen') -> dict:
     return out
 
 # %% ../nbs/04_detect.ipynb #3eb88885
-def first_eps(model, tokens, mask=None, n:int=1, seed:int=0, steps:int=50, sampler:str='ddim', bs:int=256) -> torch.Tensor:
+def first_eps(model, tokens, mask=None, n:int=1, seed:int=0, steps:int=SAMPLING.steps, sampler:str=SAMPLING.sampler, bs:int=256) -> torch.Tensor:
     "ε(x_T, c) at the sampler's first step for `n` seeded noises per condition `tokens` (C,L), as `sample` starts: (C,n,ch,S,S)."
     cfg, dev = model.config, next(model.parameters()).device
-    tr, mr, seeds = _rows(tokens, mask, n, seed)
+    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
     sched = make_scheduler(cfg, sampler, steps); t = sched.timesteps[0].to(dev)
     shape = (1, cfg.in_channels, cfg.image_size, cfg.image_size)
     out = [torch.zeros(0, *shape[1:])]
@@ -125,8 +110,8 @@ def token_contrast(model,              # a `CondUNet`
                    mask=None,          # (C,L) True on real tokens; default tokens != pad
                    n:int=1,            # noise seeds per condition
                    seed:int=0,         # first noise seed
-                   steps:int=50,       # sampling steps (fixes the first timestep)
-                   sampler:str='ddim', # 'ddim' or 'dpm'
+                   steps:int=SAMPLING.steps,       # sampling steps (fixes the first timestep)
+                   sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
                    uncond_model=None,  # ∅ of the leave-one-out drop from this model; default `model`'s own
                    bs:int=256):        # rows per forward
     "Per token j of each condition (C,L): contrast ‖ε(c) − ε(c∖j)‖₂ and leave-one-out drop of ‖ε(c) − ε(∅)‖₂ at x_T, mean over `n` seeds: (C,L), (C,L); NaN where no token."
@@ -155,14 +140,14 @@ def token_significance(model,              # a `CondUNet`
                        n:int=1,            # generations per condition
                        k:int=1,            # first sampling steps averaged
                        seed:int=0,         # first noise seed
-                       steps:int=50,       # sampling steps of the sampler
-                       sampler:str='ddim', # 'ddim' or 'dpm'
+                       steps:int=SAMPLING.steps,       # sampling steps of the sampler
+                       sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
                        guidance:float=3.0, # CFG scale of the trajectory
                        uncond_model=None,  # ∅ from this model (two-model form)
                        bs:int=64           # rows per batch
                       ) -> np.ndarray:
     "Per-token significance (C,L): mean over the first `k` steps and `n` generations of ‖∂‖D_t‖₂/∂e_j‖₂, e_j the conditional embeddings."
-    tr, mr, seeds = _rows(tokens, mask, n, seed)
+    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
     dev = next(model.parameters()).device
     out = torch.zeros(tr.shape)
     for s in range(0, len(tr), bs):
@@ -184,8 +169,8 @@ def explain(model,              # a `CondUNet`
             n:int=4,            # generations
             k:int=5,            # first steps of the significance
             seed:int=0,         # first noise seed
-            steps:int=50,       # sampling steps
-            sampler:str='ddim', # 'ddim' or 'dpm'
+            steps:int=SAMPLING.steps,       # sampling steps
+            sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
             guidance:float=3.0, # CFG scale of the trajectory
             uncond_model=None,  # ∅ from this model (two-model form)
             max_len:int|None=None # token length (the model's `max_len` for trained runs)
@@ -214,25 +199,6 @@ def plot_significance(table:pd.DataFrame,  # an `explain` table (token, signific
     return ax
 
 # %% ../nbs/04_detect.ipynb #85e4b81c
-def generate(model,              # a `CondUNet`
-             tokens,             # conditions (C,L) token ids
-             mask=None,          # (C,L) True on real tokens
-             m:int=8,            # generations per condition
-             seed:int=0,         # first noise seed
-             steps:int=50,       # sampling steps
-             sampler:str='ddim', # 'ddim' or 'dpm'
-             guidance:float=3.0, # CFG scale
-             uncond_model=None,  # ∅ from this model (two-model form)
-             bs:int=256,         # images per batch
-             progress:bool=False # progress bar over batches
-            ) -> torch.Tensor:
-    "`m` generations (C,m,ch,S,S) of each condition `tokens` (C,L) from noises `seed`..`seed+m-1` (the same for every condition)."
-    tr, mr, seeds = _rows(tokens, mask, m, seed)
-    um = uncond_model if guidance != 1 else None                                      # at s = 1 the ∅ branch is not needed
-    x = [sample(model, tr[s:s + bs], mr[s:s + bs], steps=steps, guidance=guidance, sampler=sampler, seeds=seeds[s:s + bs],
-                uncond_model=um).cpu() for s in _progress(range(0, len(tr), bs), progress)]
-    return torch.cat(x).view(-1, m, *x[0].shape[1:])
-
 def max_clique(adj) -> int:
     "Size of the largest clique of the graph with symmetric boolean adjacency `adj` (m,m) (Bron–Kerbosch with pivot)."
     nb = [set(np.flatnonzero(r)) - {i} for i, r in enumerate(np.asarray(adj, bool))]
@@ -257,13 +223,6 @@ def nn_scores(images, data) -> np.ndarray:
     x = torch.as_tensor(images); C, m = x.shape[:2]
     d, _ = nearest_training(x.reshape(C * m, *x.shape[2:]), data)
     return -d.reshape(C, m).mean(1)
-
-def copy_share(images, data, source, tau:float) -> np.ndarray:
-    "Empirical memorization: share of each condition's generations (C,m,…) within `tau` of a training image (of its planted `source` row where ≥ 0): (C,)."
-    x = torch.as_tensor(images); C, m = x.shape[:2]
-    d, nn = nearest_training(x.reshape(C * m, *x.shape[2:]), data)
-    d, nn, src = d.reshape(C, m), nn.reshape(C, m), np.asarray(source)[:, None]
-    return ((d < tau) & ((src < 0) | (nn == src))).mean(1)
 
 def condition_rows(data, conds, max_images:int=4) -> list:
     "Training rows of each condition in `conds` (`df.cond` equal to it), one per distinct source image, at most `max_images`."
@@ -381,7 +340,7 @@ def detect_scores(model,               # a `CondUNet`
                   steps:int=25,        # sampling steps (≥ 5)
                   guidance:float=3.0,  # CFG scale of trajectories and generations
                   m:int=8,             # generations per condition of the Carlini / nearest-neighbour baselines
-                  sampler:str='ddim',  # 'ddim' or 'dpm'
+                  sampler:str=SAMPLING.sampler,  # 'ddim' or 'dpm'
                   seed:int=0,          # first noise seed
                   tau:float|None=None, # near-identical threshold of Carlini; default `copy_threshold(data)`
                   progress:bool=False):# progress bars
@@ -415,7 +374,7 @@ def detect_summary(tab:pd.DataFrame, cost:dict, fpr:float=0.01) -> dict:
                   'threshold': th, 'tpr_above_threshold': float((tab[k][y] > th).mean()), **cost.get(k, {})}
     return out
 
-def _summary(tab:pd.DataFrame, norms, cost:dict, **info) -> dict:
+def detect_report(tab:pd.DataFrame, norms, cost:dict, **info) -> dict:
     "detect.json: `info`, per-detector metrics and costs, AUC over k and n, the Carlini/Wen cost ratio, AUC against copied conditions."
     y, det, copied = tab.planted.to_numpy(bool), detect_summary(tab, cost), tab.copy_share.to_numpy() >= 0.5
     return {**info, 'n_planted': int(y.sum()), 'n_controls': int((~y).sum()), 'detectors': det,
@@ -424,7 +383,7 @@ def _summary(tab:pd.DataFrame, norms, cost:dict, **info) -> dict:
             'copied': {'planted': int(copied[y].sum()), 'controls': int(copied[~y].sum()),
                        'auc_vs_copied': {k: roc_auc_score(copied, tab[k]) for k in det} if 0 < copied.sum() < len(copied) else None}}
 
-def _explain_top(model, data, tab, col, **kw) -> pd.DataFrame:
+def explain_top(model, data, tab, col, **kw) -> pd.DataFrame:
     "Token tables of the top-scoring planted and the top-scoring control condition by column `col`."
     out = []
     for pl in (True, False):
@@ -432,79 +391,3 @@ def _explain_top(model, data, tab, col, **kw) -> pd.DataFrame:
         c = sub.cond[sub[col].idxmax()]
         out.append(explain(model, data.vocab, c, max_len=data.max_len, **kw).assign(cond=c, planted=pl))
     return pd.concat(out, ignore_index=True)
-
-# %% ../nbs/04_detect.ipynb #99c2f703
-def _savefig(fig, path):
-    import matplotlib.pyplot as plt
-    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=110, bbox_inches='tight')
-    plt.close(fig)
-
-def write_detect(rd, tab, summ:dict, norms, expl:pd.DataFrame, roc_cols:list, hist_cols:list):
-    "Write results/detect.{csv,json}, results/detect_significance.csv and figures/{roc,score_hist,auc_kn,significance}.png of run folder `rd`."
-    import matplotlib.pyplot as plt
-    atomic_write_text(rd.results/'detect.csv', tab.to_csv(index=False)); save_json(summ, rd.results/'detect.json')
-    atomic_write_text(rd.results/'detect_significance.csv', expl.to_csv(index=False))
-    y = tab.planted.to_numpy(bool)
-    fig, ax = plt.subplots(figsize=(4.2, 4.2)); plot_roc(y, {k: tab[k] for k in roc_cols}, ax); _savefig(fig, rd.figures/'roc.png')
-    fig, axs = plt.subplots(1, len(hist_cols), figsize=(3.6 * len(hist_cols), 2.5), squeeze=False)
-    for a, k in zip(axs[0], hist_cols): plot_score_hist(tab[k], y, a, name=k)
-    _savefig(fig, rd.figures/'score_hist.png')
-    fig, ax = plt.subplots(figsize=(4.2, 2.6)); plot_auc_kn(norms, y, ax); _savefig(fig, rd.figures/'auc_kn.png')
-    groups = list(expl.groupby('cond', sort=False))
-    fig, axs = plt.subplots(len(groups), 1, figsize=(5, sum(0.28 * len(g) + 0.7 for _, g in groups)), squeeze=False)
-    for a, (c, g) in zip(axs[:, 0], groups): plot_significance(g, a, title=('planted: ' if g.planted.iloc[0] else 'control: ') + c)
-    fig.tight_layout(); _savefig(fig, rd.figures/'significance.png')
-
-# %% ../nbs/04_detect.ipynb #270132d5
-def _load_detect_inputs(run_path, uncond_run, n_controls:int, seed:int):
-    "The run, its ∅ model (or None), and its evaluation conditions, with clear errors for runs that cannot be scored."
-    from memx.experiment import load_run, eval_conditions
-    from memx.train import load_trained
-    r = load_run(run_path)
-    if r.cfg.variant == 'uncond': raise ValueError(f"{run_path} holds an unconditional model: there is no condition to score (pass it as uncond_run of a conditional run)")
-    if r.man is None: raise ValueError(f"{run_path} has no planted testbed: detection needs its ground truth")
-    um = load_trained(uncond_run) if uncond_run else None
-    if um is not None and um.config.vocab_size != r.model.config.vocab_size: raise ValueError(f"uncond_run {uncond_run} has another vocabulary ({um.config.vocab_size} vs {r.model.config.vocab_size} tokens)")
-    return r, um, eval_conditions(r.data, r.man, n_controls, seed)
-
-def detect_run(run_path,                # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
-               n_controls:int=32,       # control conditions beside the planted ones
-               uncond_run=None,         # run folder of an unconditional model: ∅ of the two-model form
-               quick:bool=False,        # fast pass: ≤ 8 controls, n ≤ 2, 10 steps, m ≤ 4
-               n:int=4,                 # generations of the Wen scores
-               steps:int=25,            # sampling steps
-               m:int=8,                 # generations of the Carlini / nearest-neighbour baselines
-               guidance:float|None=None,# CFG scale; default 3 ('cfg'), 1 ('nocfg')
-               sampler:str='ddim',      # 'ddim' or 'dpm'
-               seed:int=0,              # seed of the controls' choice and of the noises
-               progress:bool=True,      # progress bars
-               write:bool=True):        # write results/ and figures/
-    "Score run `run_path`'s planted and control conditions with every detector, explain the top ones, write results and figures: (table, summary)."
-    if quick: n_controls, n, steps, m = min(n_controls, 8), min(n, 2), min(steps, 10), min(m, 4)
-    r, um, (conds, planted, source) = _load_detect_inputs(run_path, uncond_run, n_controls, seed)
-    guidance = (1.0 if r.cfg.variant == 'nocfg' else 3.0) if guidance is None else guidance
-    kw, tau = dict(n=n, steps=steps, sampler=sampler, seed=seed), copy_threshold(r.data)
-    sc, norms, cost, x = detect_scores(r.model, r.data, conds, um, m=m, guidance=guidance, tau=tau, progress=progress, **kw)
-    if um is not None: sc[f'wen_ownnull_k1_n{n}'] = wen_scores(r.model, *r.data.vocab.batch(conds, max_len=r.data.max_len), n=n, seed=seed, steps=steps, sampler=sampler)
-    tab = pd.DataFrame({'cond': conds, 'planted': planted, 'source': source, 'copy_share': copy_share(x, r.data, source, tau), **sc})
-    summ = _summary(tab, norms, cost, run=str(r.rd.path), variant=r.cfg.variant, tau=tau, settings=dict(guidance=guidance, m=m, quick=quick, **kw),
-                    null_branch=str(uncond_run) if um is not None else 'own ∅ token')
-    expl = _explain_top(r.model, r.data, tab, 'wen_k1_n1', k=min(5, steps), guidance=guidance, uncond_model=um, **kw)
-    summ['significance'] = expl.to_dict('records')
-    roc_cols = ['wen_k1_n1', f'wen_k5_n{n}', 'contrast_max', 'carlini', 'nn', 'loss'] + [c for c in sc if c.startswith('wen_ownnull')]
-    if write: write_detect(r.rd, tab, summ, norms, expl, roc_cols, ['wen_k1_n1', f'wen_k5_n{n}'])
-    return tab, summ
-
-# %% ../nbs/04_detect.ipynb #328b77bd
-@call_parse
-def memx_detect(run:str,              # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
-                uncond_run:str=None,  # run folder of an unconditional model (variant 'uncond'): ∅ of the two-model form
-                controls:int=32,      # control (not planted) conditions scored beside the planted ones
-                quick:bool=False,     # fast pass: at most 8 controls, 2 generations, 10 sampling steps, m = 4
-                steps:int=25,         # sampling steps (the `wen_kall_*` columns average all of them)
-                seed:int=0):          # seed of the choice of controls and of the noises
-    "Score a run's planted and control conditions for memorization; write results/detect.{csv,json} and figures/*.png."
-    tab, s = detect_run(run, controls, uncond_run, quick=quick, steps=steps, seed=seed)
-    print(pd.DataFrame(s['detectors']).T[['auc', 'tpr@1%fpr', 'forwards', 'seconds']].to_string(float_format='%.3f'))
-    print(f"Carlini (m={s['settings']['m']}) / Wen k=1 n=1: {s['carlini_over_wen_k1_n1']['seconds']:.0f}× the seconds, "
-          f"{s['carlini_over_wen_k1_n1']['forwards']:.0f}× the UNet evaluations; wrote {Path(run)/'results'/'detect.csv'} and figures/")

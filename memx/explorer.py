@@ -6,11 +6,13 @@
 from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np, pandas as pd, torch
+from .core import WEN_SEED_OFFSET, CALIB_SEED_OFFSET
 from .data import FINDINGS, SEXES, AGES, VIEWS
-from .detect import wen_scores, explain, generate, plot_significance, threshold_at_fpr
-from .validate import training_bank, pixel_nn
+from .model import SAMPLING, generate
+from .similarity import training_bank, pixel_nn
+from .detect import wen_scores, explain, plot_significance, threshold_at_fpr
 from .mitigate import mitigated_sample, calibrate_l_target
-from .experiment import Run, load_run, eval_conditions
+from .study import Run, load_run, eval_conditions
 
 # %% auto #0
 __all__ = ['Calibration', 'calibrate', 'condition_string', 'explore', 'plot_exploration', 'Explorer']
@@ -27,8 +29,8 @@ def calibrate(run:Run, n_controls:int=32, fpr:float=0.05, q:float=50., n:int=2, 
     "Threshold (flags ≤ `fpr` of `n_controls` control conditions) and l_target (`q`-th percentile of their norms)."
     conds, planted, _ = eval_conditions(run.data, run.man, n_controls, seed)
     tok, msk = run.data.vocab.batch([c for c, p in zip(conds, planted) if not p], max_len=run.data.max_len)
-    th = threshold_at_fpr(wen_scores(run.model, tok, msk, n=n, steps=steps, seed=seed + 10_000), fpr)
-    lt = float(calibrate_l_target(run.model, tok, msk, q, n=n, steps=steps, seed=seed + 20_000))
+    th = threshold_at_fpr(wen_scores(run.model, tok, msk, n=n, steps=steps, seed=seed + WEN_SEED_OFFSET), fpr)
+    lt = float(calibrate_l_target(run.model, tok, msk, q, n=n, steps=steps, seed=seed + CALIB_SEED_OFFSET))
     return Calibration(float(th), lt, len(tok))
 
 # %% ../nbs/06a_explorer.ipynb #ceba1221

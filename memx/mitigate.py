@@ -7,24 +7,23 @@ from __future__ import annotations
 import hashlib, math, time
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
-from fastcore.script import call_parse
 from fastai.callback.core import Callback, CancelBatchException
 from fastprogress.fastprogress import progress_bar
-from .core import Config, RunDir, atomic_write, save_json
-from .model import CondUNet, PAD, NULL, make_scheduler, cfg_eps, sample, _init_noise
-from .train import DDPMCallback, unwrap, skipped
-from .detect import guidance_norm, wen_scores, threshold_at_fpr
-from .validate import pixel_nn, nearest_training, copy_threshold
+from .core import Config, RunDir, atomic_write, save_json, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, EMB_NOISE_SEED_OFFSET
+from .data import PAD, NULL
+from .testbed import control_conditions
+from .model import SAMPLING, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise
+from .train import TrainConfig, DDPMCallback, unwrap, skipped
+from .similarity import pixel_nn
+from .detect import wen_scores, threshold_at_fpr
 
 # %% auto #0
-__all__ = ['METHODS', 'ENC_KEYS', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms',
-           'calibrate_l_target', 'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups',
-           'dedup_rows', 'filter_weights', 'training_norms', 'MemFilter', 'copy_table', 'copy_summary',
-           'MitigateConfig', 'generate_with', 'calibration_conditions', 'detection_setup', 'plot_tradeoff',
-           'plot_before_after', 'measure', 'mitigate_run', 'mitigation_summary', 'write_mitigation', 'memx_mitigate']
+__all__ = ['METHODS', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms', 'calibrate_l_target',
+           'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups', 'dedup_rows',
+           'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'MitigateConfig', 'generate_with',
+           'calibration_conditions', 'detection_setup', 'plot_tradeoff', 'plot_before_after', 'mitigation_summary']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -34,7 +33,7 @@ def opt_positions(tokens, mask=None) -> torch.Tensor:
     return pos & (tokens[:, :1] != NULL)
 
 # %% ../nbs/06_mitigate.ipynb #dba2cacd
-def first_timestep(model:CondUNet, sampler:str='ddim', steps:int=50) -> torch.Tensor:
+def first_timestep(model:CondUNet, sampler:str=SAMPLING.sampler, steps:int=SAMPLING.steps) -> torch.Tensor:
     "The first timestep of `sampler` with `steps` steps (where Wen's score is taken)."
     return make_scheduler(model.config, sampler, steps).timesteps[0]
 
@@ -46,8 +45,8 @@ def optimize_condition(model:CondUNet,     # a model trained with CFG (it has a 
                        lr:float=0.05,      # AdamW learning rate (paper)
                        max_steps:int=10,   # optimization steps at most (paper)
                        t=None,             # timestep; None: the sampler's first
-                       sampler:str='ddim', # sampler whose first timestep is used
-                       steps:int=50):      # its number of steps
+                       sampler:str=SAMPLING.sampler, # sampler whose first timestep is used
+                       steps:int=SAMPLING.steps):      # its number of steps
     "AdamW on the condition's token embeddings at x_T until the norm is ≤ `l_target`: (emb (B,L,D), norm history (B,≤max_steps+1))."
     dev, B, L = next(model.parameters()).device, *tokens.shape
     tokens, mask, xt = tokens.to(dev), mask.to(dev).bool(), x_T.to(dev)
@@ -70,7 +69,7 @@ def optimize_condition(model:CondUNet,     # a model trained with CFG (it has a 
     return torch.where(pos, best, emb0).detach(), torch.stack(hist, 1)
 
 # %% ../nbs/06_mitigate.ipynb #71f7c5a8
-def generation_norms(model:CondUNet, tokens, mask=None, n:int=4, seed:int=0, steps:int=50, sampler:str='ddim') -> np.ndarray:
+def generation_norms(model:CondUNet, tokens, mask=None, n:int=4, seed:int=0, steps:int=SAMPLING.steps, sampler:str=SAMPLING.sampler) -> np.ndarray:
     "First-step norms (C,n) of conditions `tokens` (C,L), one per generation from seeds `seed`…`seed+n-1`."
     return np.stack([wen_scores(model, tokens, mask, n=1, seed=seed + i, steps=steps, sampler=sampler) for i in range(n)], 1)
 
@@ -80,13 +79,13 @@ def calibrate_l_target(model:CondUNet,   # a model trained with CFG
                        q=50.,            # percentile, or a list of them
                        n:int=4,          # generations (seeds) per condition
                        seed:int=0,       # first seed
-                       steps:int=50,     # sampling steps (sets the first timestep)
-                       sampler:str='ddim'):
+                       steps:int=SAMPLING.steps,     # sampling steps (sets the first timestep)
+                       sampler:str=SAMPLING.sampler):
     "l_target: the `q`-th percentile(s) of the per-generation first-step norms of control conditions."
     return np.percentile(generation_norms(model, control_tokens, control_mask, n, seed, steps, sampler), q)
 
 # %% ../nbs/06_mitigate.ipynb #f68ede7a
-def first_step_norms(model:CondUNet, tokens, mask, x_T, sampler:str='ddim', steps:int=50) -> torch.Tensor:
+def first_step_norms(model:CondUNet, tokens, mask, x_T, sampler:str=SAMPLING.sampler, steps:int=SAMPLING.steps) -> torch.Tensor:
     "‖ε(x_T,c) − ε(x_T,∅)‖₂ (B,) of each generation `tokens` (B,L) at its own `x_T` (B,C,S,S)."
     t, B, L = first_timestep(model, sampler, steps), *tokens.shape
     with torch.no_grad():
@@ -100,7 +99,7 @@ def mitigated_sample(model:CondUNet,              # a model trained with CFG
                      threshold:float|None=None,   # flag generations whose first-step norm is over it (None and no `flag`: all)
                      flag=None,                   # or flags (B,) bool given directly (e.g. per condition)
                      guidance:float=3.0,          # CFG scale
-                     steps:int=50, sampler:str='ddim', lr:float=0.05, max_steps:int=10,
+                     steps:int=SAMPLING.steps, sampler:str=SAMPLING.sampler, lr:float=0.05, max_steps:int=10,
                      x_T=None):                   # initial noise (B,C,S,S) instead of `seeds`
     "Generate; flagged generations use embeddings optimized to `l_target`, the rest sample as usual: (images (B,C,S,S), info)."
     cfg, dev = model.config, next(model.parameters()).device
@@ -230,21 +229,12 @@ def write(self:MemFilter, run:RunDir):
                'epochs': self.epochs, 'per_condition': {k: {'seen': a, 'dropped': b} for k, (a, b) in self.per_cond.items()}},
               run.results/'mem_filter.json')
 
-# %% ../nbs/06_mitigate.ipynb #fbb6300e
-def copy_table(data, x, conds, planted, source, n_samples:int, tau:float) -> pd.DataFrame:
-    "Per condition: share of its `n_samples` generations in `x` (C·n,1,S,S) that copy a training image, and their median distance to it."
-    dist, nn = nearest_training(x, data)
-    dist, nn = dist.reshape(len(conds), n_samples), nn.reshape(len(conds), n_samples)
-    planted, is_src = np.asarray(planted, bool), nn == np.asarray(source)[:, None]
-    copies = (dist < tau) & np.where(planted[:, None], is_src, True)
-    return pd.DataFrame({'cond': conds, 'planted': planted, 'copy_share': copies.mean(1), 'nn_dist': np.median(dist, 1)})
-
-def copy_summary(tab:pd.DataFrame) -> dict:
-    "Memorization rates (share of copying generations) and median nearest distances of planted and control conditions."
-    p = tab.planted.to_numpy(bool)
-    return {'mem_rate_planted': float(tab.copy_share[p].mean()), 'mem_rate_controls': float(tab.copy_share[~p].mean()),
-            'planted_copied': float((tab.copy_share[p] >= 0.5).mean()), 'controls_copied': float((tab.copy_share[~p] >= 0.5).mean()),
-            'nn_dist_planted': float(tab.nn_dist[p].median()), 'nn_dist_controls': float(tab.nn_dist[~p].median())}
+# %% ../nbs/06_mitigate.ipynb #b984cbd3
+def mem_filter_callbacks(cfg:TrainConfig,         # a training config; `cfg.mem_filter_pct` 0 means no filter
+                         run:RunDir|None=None     # the run folder its logs go to (None on non-writing ranks)
+                        ) -> list:
+    "The training-time mitigation a training config asks for: `[MemFilter(...)]`, or `[]`."
+    return [MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run)] if cfg.mem_filter_pct else []
 
 # %% ../nbs/06_mitigate.ipynb #3f04c0c3
 @dataclass
@@ -253,7 +243,7 @@ class MitigateConfig(Config):
     methods: list[str] = field(default_factory=lambda: ['inference', 'guidance', 'rna'])
     knobs: dict = field(default_factory=lambda: {'inference': [75., 50., 25., 10., 5., 1.], 'guidance': [2., 1.5, 1.], 'rna': [0.5, 1., 2., 4.]})
     gallery: dict = field(default_factory=lambda: {'inference': 5., 'guidance': 1., 'rna': 2.})  # knob shown in the gallery
-    n_controls: int = 32      # evaluation controls (seeded, as `memx.experiment.eval_conditions`)
+    n_controls: int = 32      # evaluation controls (seeded, as `memx.study.eval_conditions`)
     n_calib: int = 128        # further control conditions: detection threshold and l_target
     n_samples: int = 4        # generations per condition, seeds seed…seed+n_samples-1
     steps: int = 25           # sampling steps
@@ -282,7 +272,7 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
             x, info = mitigated_sample(model, tk, mk, sd, l_target, flag=flag[i:i + c.bs], lr=c.lr, max_steps=c.max_steps, **kw)
             cost['opt_seconds'] += info['opt_seconds']; cost['n_opt'] += int(info['flag'].sum())
             cost['opt_evals'] += 0 if info['hist'] is None else info['hist'].shape[1] * len(info['hist'])
-        elif method == 'rna': x = sample(model, emb=noisy_embeddings(model, tk, mk, knob, [s + 10**6 for s in sd]), mask=mk, seeds=sd, **kw)
+        elif method == 'rna': x = sample(model, emb=noisy_embeddings(model, tk, mk, knob, [s + EMB_NOISE_SEED_OFFSET for s in sd]), mask=mk, seeds=sd, **kw)
         elif method in ('none', 'guidance'): x = sample(model, tk, mk, seeds=sd, **kw)
         else: raise ValueError(f"unknown method {method!r}; choose from {('none',) + METHODS}")
         xs.append(x.cpu()); cost['seconds'] += time.perf_counter() - t0
@@ -291,7 +281,6 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
 # %% ../nbs/06_mitigate.ipynb #b42c73f7
 def calibration_conditions(data, exclude, n:int=128, seed:int=0) -> list[str]:
     "Up to `n` seeded control conditions of `data` not in `exclude`: they set the detection threshold and l_target."
-    from memx.testbed import control_conditions
     pool = sorted(set(control_conditions(data)) - set(exclude))
     if not pool: raise ValueError("no control conditions are left for calibration: lower n_controls")
     idx = np.sort(np.random.default_rng(seed + 1).choice(len(pool), min(n, len(pool)), replace=False))
@@ -300,10 +289,10 @@ def calibration_conditions(data, exclude, n:int=128, seed:int=0) -> list[str]:
 def detection_setup(model:CondUNet, tokens, mask, cal_tokens, cal_mask, c:MitigateConfig):
     "Detection scores (C,) of `tokens` (C,L), the threshold flagging ≤ `c.fpr` of calibration controls `cal_tokens`, and {knob: l_target}."
     kw = dict(n=c.wen_n, steps=c.steps, sampler=c.sampler)
-    score = wen_scores(model, tokens, mask, seed=c.seed + 10_000, **kw)
-    th = threshold_at_fpr(wen_scores(model, cal_tokens, cal_mask, seed=c.seed + 10_000, **kw), c.fpr)
+    score = wen_scores(model, tokens, mask, seed=c.seed + WEN_SEED_OFFSET, **kw)
+    th = threshold_at_fpr(wen_scores(model, cal_tokens, cal_mask, seed=c.seed + WEN_SEED_OFFSET, **kw), c.fpr)
     qs = c.knobs.get('inference', []) if 'inference' in c.methods else []
-    lts = np.atleast_1d(calibrate_l_target(model, cal_tokens, cal_mask, qs, seed=c.seed + 20_000, **kw)) if qs else []
+    lts = np.atleast_1d(calibrate_l_target(model, cal_tokens, cal_mask, qs, seed=c.seed + CALIB_SEED_OFFSET, **kw)) if qs else []
     return score, th, dict(zip(qs, map(float, lts)))
 
 # %% ../nbs/06_mitigate.ipynb #950d1ef4
@@ -340,75 +329,6 @@ def plot_before_after(columns:dict,     # {title: generations (R,1,S,S) in [-1,1
     ax.set_yticks([(i + 0.5) * P for i in range(R)], row_labels or [''] * R, fontsize=6); ax.xaxis.tick_top()
     return ax
 
-# %% ../nbs/06_mitigate.ipynb #9751d830
-ENC_KEYS = ('mean_top1_sim', 'fd', 'kid', 'fd_train', 'kid_train', 'fidelity_mean_auroc')
-
-def measure(run, x, conds, planted, source, n_samples:int, tau:float, vm=None, index=None, threshold=None) -> dict:
-    "Pixel copy statistics, and with validation models `vm` (encoder, classifier) encoder metrics, of generations `x` (C·n,1,S,S) of `conds` (C,)."
-    from memx.validate import evaluate_generations
-    out = copy_summary(copy_table(run.data, x, conds, planted, source, n_samples, tau))
-    if vm is None: return out
-    ev = evaluate_generations(run, x, [k for k in conds for _ in range(n_samples)], *vm, threshold=threshold, index=index)
-    per, planted = np.array([ev['memorization_rate_per_condition'][k] for k in conds]), np.asarray(planted, bool)
-    return out | {'enc_mem_rate_planted': float(per[planted].mean()), 'enc_mem_rate_controls': float(per[~planted].mean()),
-                  'enc_threshold': ev['threshold']} | {k: ev[k] for k in ENC_KEYS if k in ev}
-
-# %% ../nbs/06_mitigate.ipynb #46e10cd9
-def _trained(path, base) -> tuple:
-    "(method, knob, EMA model) of a run folder trained with a mitigation, named after how it differs from run `base`."
-    from memx.experiment import ExperimentConfig
-    from memx.train import load_trained
-    cfg, tb = ExperimentConfig.from_json(RunDir(path).config_path), base.cfg.testbed
-    if cfg.train.mem_filter_pct: meth, knob = 'memfilter', cfg.train.mem_filter_pct
-    elif cfg.testbed is not None and tb is not None and cfg.testbed.d < tb.d: meth, knob = 'dedup', float(cfg.testbed.d)
-    else: meth, knob = cfg.name, float('nan')
-    return meth, knob, load_trained(path, device=next(base.model.parameters()).device)
-
-def _setup(r, c:MitigateConfig) -> dict:
-    "Evaluation conditions, their tokens, detection scores, threshold, flags and l_target values of run `r`."
-    from memx.experiment import eval_conditions
-    if r.cfg.variant != 'cfg': raise ValueError(f"{r.rd.path} was trained with variant {r.cfg.variant!r}: the mitigations need ε(x,∅), i.e. variant 'cfg'")
-    conds, planted, source = eval_conditions(r.data, r.man, c.n_controls, c.seed)
-    batch = lambda cs: r.data.vocab.batch(cs, max_len=r.data.max_len)
-    (tok, msk), (ctok, cmsk) = batch(conds), batch(calibration_conditions(r.data, conds, c.n_calib, c.seed))
-    score, th, lts = detection_setup(r.model, tok, msk, ctok, cmsk, c)
-    return dict(conds=conds, planted=planted, source=source, tok=tok, msk=msk, score=score, threshold=th, flag=score > th, l_target=lts)
-
-def _cost(cost:dict, n:int) -> dict:
-    "Seconds per generation, and per mitigated generation the optimization's seconds and forward passes."
-    k = cost['n_opt']
-    return {'sec_per_gen': cost['seconds'] / n, 'n_mitigated_gens': k,
-            'opt_sec_per_mitigated_gen': cost['opt_seconds'] / k if k else np.nan, 'opt_evals_per_mitigated_gen': cost['opt_evals'] / k if k else np.nan}
-
-# %% ../nbs/06_mitigate.ipynb #47833999
-def mitigate_run(run,                         # a run folder (or `memx.experiment.Run`) trained with CFG
-                 cfg:MitigateConfig|None=None, # what to measure (default `MitigateConfig()`)
-                 trained=(),                  # run folders trained with a mitigation (MemFilter, de-duplicated data)
-                 encoder:bool=True,           # also the encoder metrics (FD, KID, label fidelity) with the run's validation networks
-                 vm=None,                     # (encoder, classifier) to use instead of `validation_models(run)`
-                 write:bool=True,             # write results and figures into the run folder
-                 progress:bool=True) -> pd.DataFrame:
-    "Every method of `cfg` over its knobs, and each run in `trained`, against the unmitigated model: same conditions, same seeds."
-    from memx.experiment import Run, load_run
-    from memx.validate import validation_models, TrainingIndex, calibrate_copy_threshold
-    c, r = cfg or MitigateConfig(), run if isinstance(run, Run) else load_run(run)
-    s = _setup(r, c); n = c.n_samples
-    vm = vm if vm is not None or not encoder else validation_models(r, progress=progress)
-    index = TrainingIndex(r.data, *vm) if vm is not None else None
-    thr = calibrate_copy_threshold(index, 'encoder') if vm is not None else None
-    rep, seeds, tau = (lambda a: torch.as_tensor(a).repeat_interleave(n, 0)), [c.seed + j for _ in s['conds'] for j in range(n)], copy_threshold(r.data)
-    todo = [('none', np.nan, r.model)] + [(m, k, r.model) for m in c.methods for k in c.knobs[m]] + [_trained(p, r) for p in trained]
-    rows, gallery = [], {}
-    for meth, knob, model in (progress_bar(todo) if progress else todo):
-        x, cost = generate_with(model, meth if model is r.model else 'none', knob, rep(s['tok']), rep(s['msk']), seeds, c,
-                                rep(s['flag']), s['l_target'].get(knob), progress=False)
-        rows.append(dict(method=meth, knob=knob, l_target=s['l_target'].get(knob, np.nan) if meth == 'inference' else np.nan,
-                         **measure(r, x, s['conds'], s['planted'], s['source'], n, tau, vm, index, thr), **_cost(cost, len(seeds))))
-        if meth == 'none' or model is not r.model or c.gallery.get(meth) == knob: gallery[meth if np.isnan(knob) else f'{meth} {knob:g}'] = x[::n]
-    df = pd.DataFrame(rows)
-    if write: write_mitigation(r, df, gallery, s, c, [str(p) for p in trained])
-    return df
-
 # %% ../nbs/06_mitigate.ipynb #1511df6a
 def mitigation_summary(df:pd.DataFrame, s:dict, c:MitigateConfig, trained=()) -> dict:
     "The JSON summary of a `mitigate_run` table: per-row metrics, changes relative to the reference, detection and costs."
@@ -425,40 +345,3 @@ def mitigation_summary(df:pd.DataFrame, s:dict, c:MitigateConfig, trained=()) ->
            'flagged': [k for k, f in zip(s['conds'], fl) if f]}
     return {'summary': summ, 'change': change, 'detection': det, 'l_target': {f'{q:g}': v for q, v in s['l_target'].items()},
             'config': c.to_dict(), 'trained': list(trained)}
-
-def write_mitigation(r, df:pd.DataFrame, gallery:dict, s:dict, c:MitigateConfig, trained=()):
-    "Write `results/mitigate.{csv,json}` and `figures/{tradeoff,mitigate_gallery}.png` into run `r`'s folder."
-    import matplotlib.pyplot as plt
-    with atomic_write(r.rd.results/'mitigate.csv', 'w') as f: df.to_csv(f, index=False)
-    save_json(mitigation_summary(df, s, c, trained), r.rd.results/'mitigate.json')
-    xs = [x for x in ('fd', 'fidelity_mean_auroc') if x in df] or ['nn_dist_controls']
-    fig, axs = plt.subplots(1, len(xs), figsize=(5.5 * len(xs), 4), squeeze=False)
-    for ax, x in zip(axs[0], xs): plot_tradeoff(df, x=x, ax=ax)
-    with atomic_write(r.rd.figures/'tradeoff.png') as f: fig.savefig(f, format='png', dpi=100, bbox_inches='tight')
-    rows = list(np.flatnonzero(s['planted'])) + list(np.flatnonzero(~np.asarray(s['planted']))[:4])
-    src = np.stack([r.data.images[k] / 127.5 - 1 if k >= 0 else np.full((r.data.size,) * 2, np.nan) for k in s['source'][rows]])
-    ax = plot_before_after({k: v[rows] for k, v in gallery.items()}, src, [('planted ' if s['planted'][i] else 'control ') + s['conds'][i][:28] for i in rows])
-    with atomic_write(r.rd.figures/'mitigate_gallery.png') as f: ax.figure.savefig(f, format='png', dpi=110, bbox_inches='tight')
-    plt.close('all')
-
-# %% ../nbs/06_mitigate.ipynb #ab77e2ae
-def _csv(s, kind=str) -> list: return [kind(v) for v in s.split(',') if v.strip()] if s else []
-
-@call_parse
-def memx_mitigate(run:str,                # a run folder written by `memx-train` (variant 'cfg')
-                  method:str='all',       # 'inference', 'guidance', 'rna', a comma-separated list, or 'all'
-                  knobs:str=None,         # comma-separated knob values for the chosen method(s) (default: the config's sweep)
-                  trained:str=None,       # comma-separated run folders trained with a mitigation, measured beside it
-                  config:str=None,        # a `MitigateConfig` JSON file
-                  pixel_only:bool=False,  # skip the encoder metrics (FD, KID, label fidelity need the run's validation networks)
-                  quiet:bool=False):      # no progress bars
-    "Measure mitigations of a run: writes RUN/results/mitigate.{csv,json} and RUN/figures/{tradeoff,mitigate_gallery}.png."
-    c = MitigateConfig.from_json(config) if config else MitigateConfig()
-    meths = list(METHODS) if method == 'all' else _csv(method)
-    ks = {m: _csv(knobs, float) if knobs else c.knobs.get(m, []) for m in meths}
-    c = c.replace(methods=meths, knobs={m: k for m, k in ks.items() if k})                  # checks the methods
-    c = c.replace(gallery={m: c.gallery.get(m) if c.gallery.get(m) in c.knobs[m] else c.knobs[m][len(c.knobs[m]) // 2] for m in meths})
-    df = mitigate_run(run, c, trained=_csv(trained), encoder=not pixel_only, progress=not quiet)
-    cols = [k for k in ('method', 'knob', 'mem_rate_planted', 'mem_rate_controls', 'fd', 'fidelity_mean_auroc', 'sec_per_gen') if k in df]
-    print(df[cols].to_string(index=False, float_format='%.3g'))
-    print(f"results in {Path(run)/'results'/'mitigate.csv'} and mitigate.json; figures tradeoff.png, mitigate_gallery.png")

@@ -10,14 +10,14 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from diffusers import UNet2DConditionModel, DDPMScheduler, DDIMScheduler, DPMSolverMultistepScheduler
 from .core import Config, save_tensors, load_tensors, seed_everything
+from .data import PAD, NULL, BOS
 
 # %% auto #0
-__all__ = ['PAD', 'NULL', 'BOS', 'BETA_SCHEDULES', 'PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'ModelConfig', 'model_config',
-           'pool_tokens', 'CondUNet', 'time_train_step', 'load_weights', 'make_scheduler', 'cfg_eps', 'guided_eps',
-           'sample', 'plot_samples']
+__all__ = ['BETA_SCHEDULES', 'PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'SAMPLING', 'ModelConfig', 'model_config', 'pool_tokens',
+           'CondUNet', 'time_train_step', 'load_weights', 'make_scheduler', 'cfg_eps', 'guided_eps', 'SamplingConfig',
+           'sample', 'guidance_norm', 'generation_rows', 'generate', 'plot_samples']
 
 # %% ../nbs/02_model.ipynb #a28fa3b3
-PAD, NULL, BOS = 0, 1, 2   # special token ids shared with `memx.data.Vocab`
 BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
 
 @dataclass
@@ -220,6 +220,17 @@ def guided_eps(eps_c, eps_u, guidance:float):
     "Classifier-free guidance: ε̃ = ε_u + s·(ε_c − ε_u); ε_c when s = 1 or there is no ε_u."
     return eps_c if eps_u is None or guidance == 1 else eps_u + guidance * (eps_c - eps_u)
 
+# %% ../nbs/02_model.ipynb #3985244a
+@dataclass
+class SamplingConfig(Config):
+    "How generations are drawn: the settings every stage shares."
+    steps: int = 25          # sampling steps (they also fix the first timestep, where Wen's score is read)
+    sampler: str = 'ddim'    # 'ddim' or 'dpm' (both deterministic given x_T)
+    guidance: float = 3.0    # CFG scale s of conditional models
+    seed: int = 0            # generation j of a condition starts from noise seed `seed + j`
+
+SAMPLING = SamplingConfig()  # the defaults of every function that samples
+
 # %% ../nbs/02_model.ipynb #dc50b9d2
 def _init_noise(shape, seeds, device):
     "x_T (B,C,S,S): one generator per sample when `seeds` (list of ints) is given, else the global RNG."
@@ -233,8 +244,18 @@ def _progress(it, on):
     return progress_bar(it, leave=False)
 
 # %% ../nbs/02_model.ipynb #90124572
-def sample(model:CondUNet, tokens=None, mask=None, steps:int=50, guidance:float=1.0, sampler:str='ddim', seeds=None,
-           emb=None, callback=None, uncond_model:CondUNet|None=None, x_T=None, progress:bool=False):
+def sample(model:CondUNet,                 # the model that predicts ε(x_t, c)
+           tokens=None,                    # conditions (B,L) token ids (or give `emb`)
+           mask=None,                      # (B,L) True on real tokens; default tokens != pad
+           steps:int=SAMPLING.steps,       # sampling steps
+           guidance:float=1.0,             # CFG scale s (1: the conditional prediction alone)
+           sampler:str=SAMPLING.sampler,   # 'ddim' or 'dpm'
+           seeds=None,                     # one noise seed per sample (B,); None: the global RNG
+           emb=None,                       # token embeddings (B,L,D) instead of `tokens`
+           callback=None,                  # called as callback(i, t, xt, eps_c, eps_u) at every step
+           uncond_model:CondUNet|None=None,# ∅ from this model (two-model form)
+           x_T=None,                       # initial noise (B,C,S,S) instead of `seeds`
+           progress:bool=False):           # progress bar over the steps
     "Generate images (B,C,S,S) in [-1,1] for conditions `tokens`/`mask` (B,L) or `emb` (B,L,D) with CFG scale `guidance`."
     cfg, dev = model.config, next(model.parameters()).device
     if sampler not in ('ddim', 'dpm'): raise ValueError(f"sampler {sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")
@@ -251,6 +272,48 @@ def sample(model:CondUNet, tokens=None, mask=None, steps:int=50, guidance:float=
             if callback is not None: callback(i, t, xt, eps_c, eps_u)
             xt = sched.step(guided_eps(eps_c, eps_u, guidance), t, xt).prev_sample
     return xt.clamp(-1, 1)
+
+# %% ../nbs/02_model.ipynb #1154dfb2
+def guidance_norm(eps_cond,   # ε(x_t, c) (B,C,H,W)
+                  eps_uncond  # ε(x_t, ∅) (B,C,H,W)
+                 ) -> torch.Tensor:
+    "‖ε(x_t,c) − ε(x_t,∅)‖₂ per sample: (B,)."
+    return (eps_cond.float() - eps_uncond.float()).flatten(1).norm(dim=1)
+
+# %% ../nbs/02_model.ipynb #066b164c
+def generation_rows(tokens,   # conditions (C,L) token ids
+                    mask,     # (C,L) True on real tokens; None: tokens != pad
+                    n:int,    # generations per condition
+                    seed:int  # noise seed of each condition's first generation
+                   ) -> tuple:
+    "Tokens (C·n,L), mask (C·n,L) and noise seeds (C·n,) of `n` generations per condition: row c·n+j is condition c, seed `seed+j`."
+    tokens = torch.as_tensor(tokens)
+    if tokens.ndim != 2: raise ValueError(f"tokens must be (C,L) token ids, got shape {tuple(tokens.shape)}")
+    if n < 1: raise ValueError(f"n={n} generations per condition must be >= 1")
+    mask = (tokens != PAD) if mask is None else torch.as_tensor(mask).bool()
+    seeds = [seed + j for _ in range(len(tokens)) for j in range(n)]
+    return tokens.repeat_interleave(n, 0), mask.repeat_interleave(n, 0), seeds
+
+# %% ../nbs/02_model.ipynb #1d556ea9
+def generate(model,                           # a `CondUNet`
+             tokens,                          # conditions (C,L) token ids
+             mask=None,                       # (C,L) True on real tokens
+             m:int=8,                         # generations per condition
+             seed:int=SAMPLING.seed,          # first noise seed
+             steps:int=SAMPLING.steps,        # sampling steps
+             sampler:str=SAMPLING.sampler,    # 'ddim' or 'dpm'
+             guidance:float=SAMPLING.guidance,# CFG scale
+             uncond_model=None,               # ∅ from this model (two-model form)
+             bs:int=256,                      # images per batch
+             progress:bool=False              # progress bar over batches
+            ) -> torch.Tensor:
+    "`m` generations (C,m,ch,S,S) of each condition `tokens` (C,L) from noises `seed`..`seed+m-1` (the same for every condition)."
+    tr, mr, seeds = generation_rows(tokens, mask, m, seed)
+    um = uncond_model if guidance != 1 else None                   # at s = 1 the ∅ branch is not needed
+    x = [sample(model, tr[s:s + bs], mr[s:s + bs], steps=steps, guidance=guidance, sampler=sampler,
+                seeds=seeds[s:s + bs], uncond_model=um).cpu()
+         for s in _progress(range(0, len(tr), bs), progress)]
+    return torch.cat(x).view(-1, m, *x[0].shape[1:])
 
 # %% ../nbs/02_model.ipynb #dcde31bb
 def plot_samples(images, titles=None, nrow:int=8, ax=None, size:float=1.4):

@@ -12,25 +12,21 @@ import numpy as np, pandas as pd
 from scipy import ndimage
 from PIL import Image
 from .core import data_path, save_json, load_json
+from .data import FINDINGS, CSV_COLUMNS
 
 # %% auto #0
-__all__ = ['OBSERVATIONS', 'CSV_COLUMNS', 'UNCERTAIN_STRENGTH', 'PHANTOM_VERSION', 'PREFIX', 'label_table', 'sample_conditions',
-           'lung_bank', 'PhantomPatient', 'phantom_patient', 'label_vector', 'render_phantom', 'phantom_tables',
-           'make_phantom_chexpert', 'plot_phantom_grid', 'plot_patient', 'finding_sets', 'plot_prevalence',
-           'plot_rare_combinations']
+__all__ = ['UNCERTAIN_STRENGTH', 'PHANTOM_VERSION', 'PREFIX', 'label_table', 'sample_conditions', 'lung_bank', 'PhantomPatient',
+           'phantom_patient', 'label_vector', 'render_phantom', 'phantom_tables', 'make_phantom_chexpert',
+           'plot_phantom_grid', 'plot_patient', 'finding_sets', 'plot_prevalence', 'plot_rare_combinations']
 
 # %% ../nbs/01a_phantom.ipynb #61f2ea6d
-OBSERVATIONS = ['No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Opacity', 'Lung Lesion', 'Edema',
-                'Consolidation', 'Pneumonia', 'Atelectasis', 'Pneumothorax', 'Pleural Effusion', 'Pleural Other',
-                'Fracture', 'Support Devices']  # CheXpert's 14 observations, in its CSV order (== memx.data.FINDINGS)
-CSV_COLUMNS = ['Path', 'Sex', 'Age', 'Frontal/Lateral', 'AP/PA'] + OBSERVATIONS
 UNCERTAIN_STRENGTH = 0.5  # an uncertain (-1) finding is rendered at this fraction of a positive one's strength
 
 @functools.lru_cache(maxsize=1)
 def label_table() -> pd.DataFrame:
     "CheXpert's frontal label combinations (Sex, AP/PA, age_decade, 14 observations, count), AP/PA views only."
     df = pd.read_csv(data_path('chexpert_frontal_label_combinations.csv.gz'), keep_default_na=False,
-                     na_values={c: [''] for c in OBSERVATIONS})
+                     na_values={c: [''] for c in FINDINGS})
     return df[df['AP/PA'].isin(['AP', 'PA'])].reset_index(drop=True)  # the 17 decubitus (LL/RL) images are dropped
 
 # %% ../nbs/01a_phantom.ipynb #e071d0a0
@@ -46,7 +42,7 @@ def sample_conditions(n:int, # number of rows to draw
     dec = rows.age_decade.to_numpy()
     age = dec + np.floor(rng.random(n) * np.where(dec >= 80, 11, 10)).astype(int)   # uniform inside the decade; 80s: 80-90
     df = pd.DataFrame({'Sex': rows.Sex, 'Age': age, 'Frontal/Lateral': 'Frontal', 'AP/PA': rows['AP/PA']})
-    for c in OBSERVATIONS: df[c] = rows[c].astype(np.float64)
+    for c in FINDINGS: df[c] = rows[c].astype(np.float64)
     return df
 
 # %% ../nbs/01a_phantom.ipynb #a61ce1c6
@@ -113,7 +109,7 @@ def _study(seed:int, size:int) -> dict:
     rng = np.random.default_rng([seed, 2])
     st = dict(dx=rng.normal(0, .025), dy=rng.normal(0, .025), rot=rng.normal(0, .02), insp=rng.uniform(.94, 1.03),
               gamma=rng.uniform(.85, 1.2), gain=rng.uniform(.9, 1.05), offset=rng.uniform(-.04, .05),
-              noise=rng.uniform(.008, .025), u=rng.random((len(OBSERVATIONS), 8)), field=rng.standard_normal((8, 8)))
+              noise=rng.uniform(.008, .025), u=rng.random((len(FINDINGS), 8)), field=rng.standard_normal((8, 8)))
     st['eps'] = rng.standard_normal((size, size), dtype=np.float32)
     return st
 
@@ -329,19 +325,19 @@ _FINDINGS = {'Pleural Effusion': _effusion, 'Pneumothorax': _pneumothorax, 'Pleu
 
 def label_vector(labels) -> np.ndarray:
     "The 14 observations (1/0/-1/NaN) from a CSV row / dict (other keys ignored), a finding name, a list of names, or a (14,) array."
-    if labels is None: return np.full(len(OBSERVATIONS), np.nan)
+    if labels is None: return np.full(len(FINDINGS), np.nan)
     if isinstance(labels, str): labels = [labels]
     strict = not isinstance(labels, (dict, pd.Series))    # rows and dicts may hold other columns (Path, Sex, ...)
     if isinstance(labels, dict): names, vals = list(labels), list(labels.values())
     elif isinstance(labels, pd.Series): names, vals = list(labels.index), list(labels.to_numpy())
     elif isinstance(labels, np.ndarray) and labels.dtype.kind in 'fiu':
-        if labels.shape != (len(OBSERVATIONS),): raise ValueError(f"a label array must have shape (14,), got {labels.shape}")
+        if labels.shape != (len(FINDINGS),): raise ValueError(f"a label array must have shape (14,), got {labels.shape}")
         return labels.astype(np.float64)
     else: names, vals = list(labels), [1.] * len(labels)
-    v = np.full(len(OBSERVATIONS), np.nan)
+    v = np.full(len(FINDINGS), np.nan)
     for n_, x in zip(names, vals):
-        if n_ in OBSERVATIONS: v[OBSERVATIONS.index(n_)] = np.nan if x is None or (isinstance(x, str) and not x.strip()) else float(x)
-        elif strict: raise ValueError(f"unknown observation {n_!r}; valid ones: {OBSERVATIONS}")
+        if n_ in FINDINGS: v[FINDINGS.index(n_)] = np.nan if x is None or (isinstance(x, str) and not x.strip()) else float(x)
+        elif strict: raise ValueError(f"unknown observation {n_!r}; valid ones: {FINDINGS}")
     if not np.all(np.isnan(v) | np.isin(v, (1., 0., -1.))): raise ValueError(f"labels must be 1, 0, -1 or blank, got {v}")
     return v
 
@@ -361,7 +357,7 @@ def render_phantom(labels=None, # a CSV row / dict of observations, a finding na
     p = patient if isinstance(patient, PhantomPatient) else phantom_patient(seed if patient is None else patient)
     g = _frame(p, _study(seed, size), size, view)
     sev = np.where(lab == 1, 1., np.where(lab == -1, UNCERTAIN_STRENGTH, 0.)) * (.8 + .2 * g.u[:, 7])
-    ob = OBSERVATIONS.index
+    ob = FINDINGS.index
     _heart(g, sev[ob('Cardiomegaly')], sev[ob('Enlarged Cardiomediastinum')], view, age)
     D = _body(g, sex, age, view) + _bones(g, age, sev[ob('Fracture')], g.u[ob('Fracture')])
     for name, fn in _FINDINGS.items():
@@ -477,7 +473,7 @@ def _montage(ims, titles, ncols, ax, fontsize=7, head=1/3):
 def _short(f): return {'Enlarged Cardiomediastinum': 'Enl. Cardiomed.', 'Pleural Effusion': 'Effusion',
                        'Support Devices': 'Devices', 'Pleural Other': 'Pleural Other'}.get(f, f)
 
-def plot_phantom_grid(size:int=64, seed:int=0, patient=None, findings=OBSERVATIONS, ncols:int=7, ax=None, **kw):
+def plot_phantom_grid(size:int=64, seed:int=0, patient=None, findings=FINDINGS, ncols:int=7, ax=None, **kw):
     "One phantom per finding (same patient and study, only the finding changes), titled with the finding."
     ims = [render_phantom([f], size, seed=seed, patient=patient, **kw) for f in findings]
     return _montage(ims, [_short(f) for f in findings], ncols, ax)
@@ -487,25 +483,25 @@ def plot_patient(patient:int=0, n:int=6, size:int=64, seed:int=0, ax=None):
     "Several studies of one patient (labels drawn from the real table): alike in identity, different in findings."
     conds = sample_conditions(n, seed); conds['Sex'] = conds.Sex.iloc[0]
     ims = [render_phantom(conds.iloc[i], size, seed=_seed(seed, 2, patient, i), patient=patient) for i in range(n)]
-    pos = [' + '.join(_short(f) for f in OBSERVATIONS if r[f] == 1) or 'none' for _, r in conds.iterrows()]
+    pos = [' + '.join(_short(f) for f in FINDINGS if r[f] == 1) or 'none' for _, r in conds.iterrows()]
     titles = [textwrap.shorten(f"{r['AP/PA']}: {p}", 60, placeholder=' …') for (_, r), p in zip(conds.iterrows(), pos)]
     return _montage(ims, ['\n'.join(textwrap.wrap(t, 22)) for t in titles], n, ax, fontsize=6, head=.45)
 
 # %% ../nbs/01a_phantom.ipynb #a155658d
 def finding_sets(df:pd.DataFrame) -> pd.Series:
     "Each row's set of positive findings as a ' + '-joined string ('' for none)."
-    pos = df[OBSERVATIONS].to_numpy() == 1
-    return pd.Series([' + '.join(np.array(OBSERVATIONS)[p]) for p in pos], index=df.index)
+    pos = df[FINDINGS].to_numpy() == 1
+    return pd.Series([' + '.join(np.array(FINDINGS)[p]) for p in pos], index=df.index)
 
 def plot_prevalence(df:pd.DataFrame, ax=None):
     "Positive and uncertain fraction of each observation in `df`, with the real table's as markers."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(6, 3.2), dpi=70)
-    t, y = label_table(), np.arange(len(OBSERVATIONS))
-    pos, unc = [(df[c] == 1).mean() for c in OBSERVATIONS], [(df[c] == -1).mean() for c in OBSERVATIONS]
+    t, y = label_table(), np.arange(len(FINDINGS))
+    pos, unc = [(df[c] == 1).mean() for c in FINDINGS], [(df[c] == -1).mean() for c in FINDINGS]
     ax.barh(y, pos, color='C0', label='positive (sample)'); ax.barh(y, unc, left=pos, color='C1', label='uncertain (sample)')
-    ax.plot([(t['count'] * (t[c] == 1)).sum() / t['count'].sum() for c in OBSERVATIONS], y, 'k|', ms=10, label='positive (CheXpert)')
-    ax.set_yticks(y, OBSERVATIONS, fontsize=7); ax.invert_yaxis(); ax.set_xlabel('fraction of images'); ax.legend(fontsize=7)
+    ax.plot([(t['count'] * (t[c] == 1)).sum() / t['count'].sum() for c in FINDINGS], y, 'k|', ms=10, label='positive (CheXpert)')
+    ax.set_yticks(y, FINDINGS, fontsize=7); ax.invert_yaxis(); ax.set_xlabel('fraction of images'); ax.legend(fontsize=7)
     return ax
 
 def plot_rare_combinations(df:pd.DataFrame, ax=None):

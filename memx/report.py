@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
-from .core import atomic_write_text, load_json
+from .core import atomic_write_text, load_json, flatten_dict
 
 # %% auto #0
-__all__ = ['TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'collect_run', 'flatten', 'fmt', 'summary_table', 'build_report']
+__all__ = ['TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'collect_run', 'fmt', 'summary_table', 'build_report']
 
 # %% ../nbs/07_report.ipynb #c69dfce2
 def _png_uri(path:Path) -> str:
@@ -40,15 +40,6 @@ def _private(stem:str, data:str, show:bool) -> bool:
     return not show and data != 'phantom' and any(stem.startswith(s) for s in TRAINING_IMAGE_FIGURES)
 
 # %% ../nbs/07_report.ipynb #930d4b16
-def flatten(d:dict, prefix:str='') -> dict:
-    "Nested dict → {'a.b.c': value} (lists of numbers are kept as short strings)."
-    out = {}
-    for k, v in d.items():
-        key = f'{prefix}{k}'
-        if isinstance(v, dict): out |= flatten(v, key + '.')
-        else: out[key] = v
-    return out
-
 def fmt(v) -> str:
     "A cell value as text: floats with 3 significant digits, long lists abbreviated."
     if isinstance(v, bool) or v is None: return str(v)
@@ -133,7 +124,7 @@ def _pick(run:dict, key:str):
     if d is None or (block and block not in d): return None
     d = d[block] if block else d
     if isinstance(d, dict) and d and all(isinstance(v, dict) for v in d.values()): return summary_table(d)
-    if isinstance(d, dict): return pd.DataFrame({'value': flatten(d)})
+    if isinstance(d, dict): return pd.DataFrame({'value': flatten_dict(d)})
     return pd.DataFrame(d) if isinstance(d, list) else None
 
 # %% ../nbs/07_report.ipynb #57d90345

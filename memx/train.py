@@ -18,14 +18,15 @@ from fastai.callback.training import GradientClip
 from fastai.callback.progress import ProgressCallback
 from fastai.optimizer import Adam
 from diffusers.training_utils import EMAModel
-from .core import Config, RunDir, run_dir, atomic_write, save_json, load_json, save_tensors, load_tensors, seed_everything
+from .core import Config, RunDir, run_dir, atomic_write, save_json, load_json, save_tensors, load_tensors
+from .core import seed_everything, save_figure, RANK_SEED_STRIDE
 from .model import CondUNet, ModelConfig, make_scheduler, sample
 
 # %% auto #0
 __all__ = ['VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_config', 'unwrap', 'drop_conditions', 'min_snr_weights',
            'diffusion_loss', 'DDPMCallback', 'EMACallback', 'NonFiniteLossError', 'NaNGuard', 'skipped',
            'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'TrainLogCallback',
-           'write_log', 'plot_loss', 'SampleCallback', 'save_grid', 'lr_schedule', 'DataParallel', 'world',
+           'write_log', 'plot_loss', 'SampleCallback', 'save_grid', 'lr_schedule', 'AccelerateDDP', 'world',
            'make_learner', 'train', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #9fee0324
@@ -49,7 +50,7 @@ class TrainConfig(Config):
     keep_ckpts: int = 2          # how many checkpoints stay on disk
     sample_every: int = 0        # epochs between sample grids (0 = only at the end)
     seed: int = 0                # seeds noise, timesteps, dropout and data order
-    mem_filter_pct: float = 0.   # training-time mitigation (`memx.mitigate.MemFilter`): drop samples over this percentile of recent guidance norms (0 = off)
+    mem_filter_pct: float = 0.   # training-time filter: percentile τ of `memx.mitigate.MemFilter`, added by `memx.study` (0 = off)
     mem_filter_warmup: int = 10  # epochs before that filter starts
 
     def __post_init__(self):
@@ -262,7 +263,7 @@ def lr_schedule(cfg:TrainConfig):
     return combine_scheds([p, 1 - p], [SchedLin(lr / 25, lr), tail]) if p > 0 else tail
 
 # %% ../nbs/03_train.ipynb #b4dcaadc
-class DataParallel(Callback):
+class AccelerateDDP(Callback):
     "Data-parallel training with HF accelerate: the model in DDP (NCCL on GPUs, gloo on CPUs), each process its data shard."
     order = 11
     def before_fit(self):
@@ -278,19 +279,24 @@ def world() -> tuple[int, int]:
     "(number of processes, this process's rank) of a `torchrun` / `accelerate launch` job; (1, 0) otherwise."
     return int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))
 
-def make_learner(model:CondUNet, dls, cfg:TrainConfig, run:RunDir|None=None, sample_conds=None, quiet=False) -> Learner:
+def make_learner(model:CondUNet,            # the model to train
+                 dls,                       # `DataLoaders` of (x0, tokens, mask) batches
+                 cfg:TrainConfig,           # how to train
+                 run:RunDir|None=None,      # write checkpoints, logs and sample grids here
+                 sample_conds=None,         # (tokens, mask) of the conditions of the sample grids
+                 quiet:bool=False,          # no progress bar, no logger
+                 cbs_extra=()               # further callbacks from the caller (e.g. `memx.mitigate.MemFilter`)
+                ) -> Learner:
     "A fastai `Learner` that trains `model` as a diffusion model on batches `(x0, tokens, mask)` of `dls`."
     seed_everything(cfg.seed); ws, rank = world()
-    ddpm = DDPMCallback(make_scheduler(model.config, 'ddpm'), cfg.p_uncond, cfg.min_snr_gamma, cfg.seed + 7919 * rank)
+    ddpm = DDPMCallback(make_scheduler(model.config, 'ddpm'), cfg.p_uncond, cfg.min_snr_gamma, cfg.seed + RANK_SEED_STRIDE * rank)
     ema = EMACallback(cfg.ema_decay)
     cbs = [ddpm, ema, NaNGuard(), TrainLogCallback(run if rank == 0 else None)] + ([GradientClip(cfg.grad_clip)] if cfg.grad_clip else [])
     if run is not None and rank == 0:                                    # only the first process writes files
         cbs.append(CheckpointCallback(run, cfg.ckpt_every, cfg.keep_ckpts))
         if sample_conds is not None: cbs.append(SampleCallback(run, *sample_conds, every=cfg.sample_every, guidance=1. if cfg.p_uncond == 0 else 3.))
-    if cfg.mem_filter_pct:                                               # training-time mitigation
-        from memx.mitigate import MemFilter                              # (mitigate builds on this module)
-        cbs.append(MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run if rank == 0 else None))
-    if ws > 1: cbs.append(DataParallel())
+    cbs += list(cbs_extra)
+    if ws > 1: cbs.append(AccelerateDDP())
     learn = Learner(dls, model, loss_func=diffusion_loss, opt_func=Adam, lr=cfg.lr, wd=cfg.wd, cbs=cbs)
     learn.ddpm_cb, learn.ema_cb = ddpm, ema
     if quiet or rank: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
@@ -304,9 +310,17 @@ def _check_same_config(ckpt:Path, model:CondUNet):
     if diff := {k: (saved.get(k), cur.get(k)) for k in set(saved) | set(cur) if saved.get(k) != cur.get(k)}:
         raise ValueError(f"checkpoint {ckpt} was trained with another model config; differing fields (checkpoint, current): {diff}")
 
-def train(model:CondUNet, dls, cfg:TrainConfig, run:RunDir|None=None, resume=True, sample_conds=None, quiet=False) -> Learner:
+def train(model:CondUNet,         # the model to train
+          dls,                    # `DataLoaders` of (x0, tokens, mask) batches
+          cfg:TrainConfig,        # how to train
+          run:RunDir|None=None,   # the run folder (checkpoints, logs, samples)
+          resume:bool=True,       # continue from the newest checkpoint in `run`
+          sample_conds=None,      # (tokens, mask) of the conditions of the sample grids
+          quiet:bool=False,       # no progress bar
+          cbs_extra=()            # further callbacks from the caller
+         ) -> Learner:
     "Train `model` on `dls` for `cfg.epochs`, resuming from the newest checkpoint in `run` when there is one."
-    learn, start = make_learner(model, dls, cfg, run, sample_conds, quiet), 0
+    learn, start = make_learner(model, dls, cfg, run, sample_conds, quiet, cbs_extra), 0
     if run is not None and resume and (ck := latest_checkpoint(run)) is not None:
         _check_same_config(ck, model); start = load_checkpoint(learn, ck)
     if start < cfg.epochs: learn.fit(cfg.epochs, lr=cfg.lr, cbs=ParamScheduler({'lr': lr_schedule(cfg)}), start_epoch=start)

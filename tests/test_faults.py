@@ -36,7 +36,7 @@ def test_sigkill_then_resume(tmp_path):
 
 def test_disk_full_keeps_previous_checkpoint(tmp_path, monkeypatch):
     "A write that fails (ENOSPC) while saving checkpoint 2 leaves checkpoint 1 as the newest, complete and loadable."
-    from memx.experiment import load_experiment, run_experiment
+    from memx.study import load_experiment, run_experiment
     from memx.train import save_checkpoint, latest_checkpoint, load_trained
     import memx.core
     cfg = load_experiment(None, [f'runs={tmp_path}', 'name=disk', 'train.epochs=1', *TINY])

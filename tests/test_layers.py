@@ -1,0 +1,64 @@
+"The package is layered: no import cycle between memx modules, no memx import inside a function body, no import up a layer."
+import ast
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parents[1]/'memx'
+LAYERS = [['core'], ['data', 'phantom', 'model'], ['testbed', 'train', 'similarity'],
+          ['detect', 'valnets', 'validate', 'mitigate'], ['study'], ['report', 'explorer', 'cli']]
+LAYER = {m: i for i, ms in enumerate(LAYERS) for m in ms}
+
+def _memx_target(node, module:str) -> str|None:
+    "The memx module an import node names (relative or absolute), else None."
+    if isinstance(node, ast.ImportFrom):
+        if node.level == 1: return (node.module or '').split('.')[0] or None
+        if node.module and node.module.split('.')[0] == 'memx': return node.module.split('.')[1] if '.' in node.module else None
+    if isinstance(node, ast.Import):
+        for a in node.names:
+            if a.name.startswith('memx.'): return a.name.split('.')[1]
+    return None
+
+def _imports(path:Path):
+    "(top-level memx imports, memx imports inside functions) of one module file."
+    tree, top, local = ast.parse(path.read_text()), set(), []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and (t := _memx_target(node, path.stem)): top.add(t)
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and _memx_target(node, path.stem):
+                    local.append(f'{path.stem}.{fn.name}: line {node.lineno}')
+    return top, local
+
+def _graph():
+    mods = {p.stem: _imports(p) for p in PKG.glob('*.py') if not p.stem.startswith('_')}
+    return {m: top - {m} for m, (top, _) in mods.items()}, [l for _, (_, loc) in mods.items() for l in loc]
+
+def _cycle(graph:dict):
+    "One import cycle as a list of modules, or None."
+    state, stack = {}, []
+    def visit(m):
+        state[m] = 1; stack.append(m)
+        for n in sorted(graph.get(m, ())):
+            if state.get(n) == 1: return stack[stack.index(n):] + [n]
+            if n not in state and (c := visit(n)): return c
+        state[m] = 2; stack.pop()
+    for m in sorted(graph):
+        if m not in state and (c := visit(m)): return c
+
+def test_no_cycle():
+    graph, _ = _graph()
+    assert _cycle(graph) is None, f"import cycle: {' -> '.join(_cycle(graph))}"
+
+def test_cycle_detector_finds_one():
+    assert _cycle({'a': {'b'}, 'b': {'c'}, 'c': {'a'}}) == ['a', 'b', 'c', 'a']
+    assert _cycle({'a': {'b'}, 'b': set()}) is None
+
+def test_no_function_local_memx_import():
+    _, local = _graph()
+    assert not local, f"memx imports inside functions: {local}"
+
+def test_imports_go_down_the_layers():
+    graph, _ = _graph()
+    assert set(graph) <= set(LAYER), f"modules without a layer: {set(graph) - set(LAYER)}"
+    up = [f'{m} -> {n}' for m, ns in graph.items() for n in ns if LAYER[n] > LAYER[m]]
+    assert not up, f"imports that go up a layer: {up}"
