@@ -25,7 +25,8 @@ def _check_type(name, v, tp):
         if v is None and type(None) in typing.get_args(tp): return None
         return _check_type(name, v, next(a for a in typing.get_args(tp) if a is not type(None)))
     if origin in (list, tuple):
-        if not isinstance(v, (list, tuple)): raise TypeError(f"config field {name!r}: expected a list, got {v!r}")
+        if not isinstance(v, (list, tuple)):
+            raise TypeError(f"config field {name!r}: expected a list, got {v!r}")
         (a, *_) = typing.get_args(tp) or (typing.Any,)
         return origin(_check_type(name, o, a) for o in v)
     if origin is dict:
@@ -51,7 +52,8 @@ class Config:
         "Build from a mapping; unknown fields and wrong types raise errors that name the field."
         hints, names = typing.get_type_hints(cls), {f.name for f in fields(cls)}
         if unknown := set(d) - names:
-            raise ValueError(f"{cls.__name__}: unknown field(s) {sorted(unknown)}; valid fields: {sorted(names)}")
+            raise ValueError(f"{cls.__name__}: unknown field(s) {sorted(unknown)}; "
+                             f"valid fields: {sorted(names)}")
         return cls(**{k: _check_type(f"{cls.__name__}.{k}", v, hints[k]) for k, v in d.items()})
     @classmethod
     def from_json(cls, s_or_path):
@@ -62,7 +64,8 @@ class Config:
         "A copy with fields replaced; dotted keys (`'opt.lr'`) reach nested configs."
         d = self.to_dict()
         for k, v in kw.items():
-            *path, last = k.split('.'); tgt = d
+            *path, last = k.split('.')
+            tgt = d
             for p in path: tgt = tgt[p] if isinstance(tgt.get(p), dict) else _bad_key(self, k)
             if last not in tgt: _bad_key(self, k)
             tgt[last] = v
@@ -71,7 +74,9 @@ class Config:
         "A short stable hash of the config's content (for caches and resumable stages)."
         return hashlib.sha256(self.to_json(indent=None).encode()).hexdigest()[:n]
 
-def _bad_key(cfg, k): raise ValueError(f"{type(cfg).__name__}: no field {k!r}; valid fields: {sorted(cfg.to_dict())}")
+# %% ../nbs/00_core.ipynb #3bc7dae4
+def _bad_key(cfg, k):
+    raise ValueError(f"{type(cfg).__name__}: no field {k!r}; valid fields: {sorted(cfg.to_dict())}")
 
 # %% ../nbs/00_core.ipynb #22fb8140
 def flatten_dict(d:dict,        # a nested mapping
@@ -90,6 +95,7 @@ def _umask() -> int:
     os.umask(m)
     return m
 
+# %% ../nbs/00_core.ipynb #193d605f
 @contextmanager
 def atomic_write(path,       # the file to write
                  mode='wb'): # 'wb' or 'w'
@@ -108,32 +114,36 @@ def atomic_write(path,       # the file to write
         Path(tmp).unlink(missing_ok=True)
         raise
 
+# %% ../nbs/00_core.ipynb #d812e855
 def atomic_write_text(path, s:str):
     "Write text `s` to `path` atomically."
     with atomic_write(path, 'w') as f: f.write(s)
 
+# %% ../nbs/00_core.ipynb #5f890256
 def atomic_write_bytes(path, b:bytes):
     "Write bytes `b` to `path` atomically."
     with atomic_write(path, 'wb') as f: f.write(b)
-
 
 # %% ../nbs/00_core.ipynb #5a69f4bc
 def save_json(obj, path, indent=2):
     "Write `obj` as JSON to `path` atomically."
     atomic_write_text(path, json.dumps(obj, indent=indent, default=_json_default))
 
+# %% ../nbs/00_core.ipynb #9e2ef59f
 def _json_default(o):
     if isinstance(o, (np.integer, np.floating)): return o.item()
     if isinstance(o, (np.ndarray, torch.Tensor)): return o.tolist()
     if isinstance(o, Path): return str(o)
     raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
+# %% ../nbs/00_core.ipynb #359eba7d
 def load_json(path):
     "Read JSON from `path`, with an error that names the file when it is missing or truncated."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such file: {path}")
     try: return json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {e}") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {e}") from None
 
 # %% ../nbs/00_core.ipynb #d1576e8c
 def save_figure(fig,             # a matplotlib Figure
@@ -153,12 +163,14 @@ def save_tensors(tensors:dict, path, metadata:dict|None=None):
     tensors = {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
     atomic_write_bytes(path, save(tensors, metadata={k: str(v) for k, v in (metadata or {}).items()}))
 
+# %% ../nbs/00_core.ipynb #18532f0e
 def load_tensors(path, device='cpu') -> dict:
     "Load a safetensors file into a dict of tensors on `device`."
     from safetensors.torch import load_file
     if not Path(path).exists(): raise FileNotFoundError(f"no such checkpoint: {path}")
     return load_file(str(path), device=str(device))
 
+# %% ../nbs/00_core.ipynb #b8ed612d
 def load_metadata(path) -> dict:
     "The string metadata stored in a safetensors file."
     from safetensors import safe_open
@@ -173,10 +185,13 @@ RANK_SEED_STRIDE = 7919        # per-process seed stride of data-parallel traini
 # %% ../nbs/00_core.ipynb #0336a8be
 def seed_everything(seed:int=0):
     "Seed python, numpy and torch (all devices) so a run repeats exactly."
-    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
     return seed
 
+# %% ../nbs/00_core.ipynb #f3c875cb
 def default_device(prefer:str|None=None) -> torch.device:
     "`prefer` if given, else the best available device: cuda, then mps, then cpu."
     if prefer: return torch.device(prefer)
@@ -194,13 +209,15 @@ class RunDir:
             for s in self.subdirs: (self.path/s).mkdir(parents=True, exist_ok=True)
         elif not self.path.is_dir() or not (self.path/'config.json').exists():
             raise FileNotFoundError(f"{self.path} is not a memx run folder (expected {self.path}/config.json "
-                                    f"and {', '.join(s + '/' for s in self.subdirs)}); create one with RunDir(path, create=True)")
+                                    f"and {', '.join(s + '/' for s in self.subdirs)}); "
+                                    f"create one with RunDir(path, create=True)")
     config_path = property(lambda s: s.path/'config.json')
     checkpoints = property(lambda s: s.path/'checkpoints')
     results = property(lambda s: s.path/'results')
     figures = property(lambda s: s.path/'figures')
     def __repr__(self): return f"RunDir({str(self.path)!r})"
 
+# %% ../nbs/00_core.ipynb #7cd2afd9
 def run_dir(name:str, root='runs', config:Config|None=None) -> RunDir:
     "Create (or reopen) the run folder `root/name`, writing `config` to its `config.json` when given."
     rd = RunDir(Path(root)/name, create=True)
@@ -213,5 +230,6 @@ def data_path(name:str='') -> Path:
     "Path of a file shipped in the package's `data/` folder (lung masks, CheXpert label statistics)."
     import memx
     p = Path(memx.__file__).parent/'data'/name
-    if name and not p.exists(): raise FileNotFoundError(f"memx ships no data file {name!r} (looked in {p.parent})")
+    if name and not p.exists():
+        raise FileNotFoundError(f"memx ships no data file {name!r} (looked in {p.parent})")
     return p

@@ -19,10 +19,12 @@ def _png_uri(path:Path) -> str:
     "A PNG file as a `data:` URI, so the report needs no other file."
     return 'data:image/png;base64,' + base64.b64encode(Path(path).read_bytes()).decode()
 
+# %% ../nbs/07_report.ipynb #f273049d
 def _read_table(path:Path, max_rows:int=40) -> pd.DataFrame|None:
     "A results CSV (first `max_rows` rows), or None when missing."
     return pd.read_csv(path).head(max_rows) if Path(path).exists() else None
 
+# %% ../nbs/07_report.ipynb #dcbe2c22
 def collect_run(run:Path) -> dict:
     "Everything the report shows of one run folder: its config, JSON summaries, CSV tables and figures."
     run = Path(run)
@@ -33,7 +35,8 @@ def collect_run(run:Path) -> dict:
             'figures': {p.stem: p for p in sorted(figs.glob('*.png'))}}
 
 # %% ../nbs/07_report.ipynb #c8198d26
-TRAINING_IMAGE_FIGURES = ('gallery', 'mitigate_gallery', 'copies', 'nearest')   # figure stems that show training images
+# figure stems that show training images
+TRAINING_IMAGE_FIGURES = ('gallery', 'mitigate_gallery', 'copies', 'nearest')
 
 def _private(stem:str, data:str, show:bool) -> bool:
     "Whether figure `stem` must be left out: it shows training images of real patients and `show` is off."
@@ -44,9 +47,11 @@ def fmt(v) -> str:
     "A cell value as text: floats with 3 significant digits, long lists abbreviated."
     if isinstance(v, bool) or v is None: return str(v)
     if isinstance(v, (float, np.floating)): return 'nan' if v != v else f'{v:.3g}'
-    if isinstance(v, (list, tuple)): return '[' + ', '.join(fmt(o) for o in v[:6]) + (', …' if len(v) > 6 else '') + ']'
+    if isinstance(v, (list, tuple)):
+        return '[' + ', '.join(fmt(o) for o in v[:6]) + (', …' if len(v) > 6 else '') + ']'
     return str(v)
 
+# %% ../nbs/07_report.ipynb #4871ef0f
 def summary_table(block:dict) -> pd.DataFrame:
     "`{row: {col: value}}` → a DataFrame (rows × columns), for AUC tables and before/after tables."
     return pd.DataFrame.from_dict(block, orient='index')
@@ -55,11 +60,19 @@ def summary_table(block:dict) -> pd.DataFrame:
 TEMPLATE = r"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>memx report: {{ title }}</title>
 <style>
-body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-h1{border-bottom:3px solid #345;padding-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ccc} h3{margin-bottom:.3em}
-table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em} td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}
-th{background:#eef} td:first-child,th:first-child{text-align:left} figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}
-figure img{max-width:100%;border:1px solid #ddd} figcaption{font-size:.8em;color:#555} .note{background:#fff8e0;padding:.5em 1em;border-left:4px solid #e0b000}
+body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;
+     max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{border-bottom:3px solid #345;padding-bottom:.2em}
+h2{margin-top:2em;border-bottom:1px solid #ccc}
+h3{margin-bottom:.3em}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}
+td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}
+th{background:#eef}
+td:first-child,th:first-child{text-align:left}
+figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}
+figure img{max-width:100%;border:1px solid #ddd}
+figcaption{font-size:.8em;color:#555}
+.note{background:#fff8e0;padding:.5em 1em;border-left:4px solid #e0b000}
 .missing{color:#a00;font-size:.85em} .headline td{font-size:1.1em} code{background:#f4f4f4;padding:0 .2em}
 </style></head>
 <body>
@@ -93,7 +106,8 @@ def _table_html(df:pd.DataFrame, cls:str='') -> str:
     "A DataFrame as an escaped HTML table with formatted numbers."
     if df is None or not len(df): return '<p class="missing">empty table</p>'
     head = ''.join(f'<th>{html.escape(str(c))}</th>' for c in [''] + list(df.columns))
-    rows = ''.join('<tr><td>' + html.escape(str(i)) + '</td>' + ''.join(f'<td>{html.escape(fmt(v))}</td>' for v in r) + '</tr>'
+    rows = ''.join('<tr><td>' + html.escape(str(i)) + '</td>'
+                   + ''.join(f'<td>{html.escape(fmt(v))}</td>' for v in r) + '</tr>'
                    for i, r in zip(df.index, df.itertuples(index=False)))
     return f'<table class="{cls}"><tr>{head}</tr>{rows}</table>'
 
@@ -101,29 +115,38 @@ def _table_html(df:pd.DataFrame, cls:str='') -> str:
 SECTIONS = [
     dict(id='setup', title='Setup: data, model, training', runs='variants', tables=['train_log'],
          figures=['loss', 'samples'],
-         text='Each variant trains on the same planted testbed: with classifier-free guidance (p_uncond 0.1), without it '
-              '(p_uncond 0), and unconditional (p_uncond 1). Loss curves and the last sample grid (EMA weights).'),
-    dict(id='detect', title='Detection and explanation (Wen et al.)', runs='variants', tables=['detect.roc', 'detect.cost'],
+         text='Each variant trains on the same planted testbed: '
+              'with classifier-free guidance (p_uncond 0.1), without it (p_uncond 0), '
+              'and unconditional (p_uncond 1). Loss curves and the last sample grid (EMA weights).'),
+    dict(id='detect', title='Detection and explanation (Wen et al.)', runs='variants',
+         tables=['detect.roc', 'detect.cost'],
          figures=['roc', 'score_hist', 'auc_kn', 'significance'],
-         text='Score = ‖ε(x_t, c) − ε(x_t, ∅)‖₂ at the first sampling steps; ground truth = the planted conditions.'),
+         text='Score = ‖ε(x_t, c) − ε(x_t, ∅)‖₂ at the first sampling steps; '
+              'ground truth = the planted conditions.'),
     dict(id='validate', title='Validation: do high scores copy training images?', runs='variants',
-         tables=['validate.correlation', 'validate.quality', 'validate.memorization'], figures=['score_similarity', 'gallery', 'umap'],
-         text='Similarity of each generation to its nearest training image (pixel L2, SSIM, a copy-detection encoder trained '
-              'by memx), the memorization rate against a threshold calibrated on held-out images, and quality / label fidelity.'),
-    dict(id='mitigate', title='Mitigation, validated again', runs='all', tables=['mitigate', 'mitigate.summary'],
+         tables=['validate.correlation', 'validate.quality', 'validate.memorization'],
+         figures=['score_similarity', 'gallery', 'umap'],
+         text='Similarity of each generation to its nearest training image (pixel L2, SSIM, '
+              'a copy-detection encoder trained by memx), '
+              'the memorization rate against a threshold calibrated on held-out images, '
+              'and quality / label fidelity.'),
+    dict(id='mitigate', title='Mitigation, validated again', runs='all',
+         tables=['mitigate', 'mitigate.summary'],
          figures=['tradeoff', 'mitigate_gallery'],
-         text='Inference-time: optimize the condition embedding at x_T until the score falls below a calibrated target. '
+         text='Inference-time: optimize the condition embedding at x_T '
+              'until the score falls below a calibrated target. '
               'Training-time: drop samples whose score is over a percentile threshold from the loss.'),
 ]
 
 def _pick(run:dict, key:str):
-    "Table `key` of a collected run: a CSV stem, or `jsonstem.block` inside a JSON summary → DataFrame or None."
+    "Table `key` of a collected run: a CSV stem, or `jsonstem.block` in a JSON summary → DataFrame or None."
     if key in run['csv']: return run['csv'][key]
     stem, _, block = key.partition('.')
     d = run['json'].get(stem)
     if d is None or (block and block not in d): return None
     d = d[block] if block else d
-    if isinstance(d, dict) and d and all(isinstance(v, dict) for v in d.values()): return summary_table(d)
+    if isinstance(d, dict) and d and all(isinstance(v, dict) for v in d.values()):
+        return summary_table(d)
     if isinstance(d, dict): return pd.DataFrame({'value': flatten_dict(d)})
     return pd.DataFrame(d) if isinstance(d, list) else None
 
@@ -135,16 +158,24 @@ def _section(sec:dict, runs:list[dict], data:str, show:bool) -> dict:
         tables, figs, missing = [], [], []
         for key in sec['tables']:
             df = _pick(run, key)
-            if key == 'train_log' and df is not None: df = df.tail(5).set_index('epoch')       # the last epochs
+            if key == 'train_log' and df is not None:
+                df = df.tail(5).set_index('epoch')       # the last epochs
             (tables.append(dict(caption=key, df=df)) if df is not None else missing.append(f'table {key}'))
         for stem in sec['figures']:
-            hits = sorted(s for s in run['figures'] if s == stem or s.startswith(stem + '_e'))[-1:]  # sample grids: the last epoch
-            if not hits: missing.append(f'figure {stem}'); continue
-            if _private(stem, data, show): missing.append(f'figure {stem} (training images of patients: pass show_training_images)'); continue
-            figs.append(dict(uri=_png_uri(run['figures'][hits[0]]), caption=f"{run['name']}: {hits[0]}", width=1000 if stem in ('gallery', 'copies', 'mitigate_gallery') else 480))
+            hits = sorted(s for s in run['figures']
+                          if s == stem or s.startswith(stem + '_e'))[-1:]  # sample grids: the last epoch
+            if not hits:
+                missing.append(f'figure {stem}')
+                continue
+            if _private(stem, data, show):
+                missing.append(f'figure {stem} (training images of patients: pass show_training_images)')
+                continue
+            figs.append(dict(uri=_png_uri(run['figures'][hits[0]]), caption=f"{run['name']}: {hits[0]}",
+                             width=1000 if stem in ('gallery', 'copies', 'mitigate_gallery') else 480))
         if tables or figs: out.append(dict(label=run['name'], tables=tables, figures=figs, missing=missing))
     return dict(sec, runs=out)
 
+# %% ../nbs/07_report.ipynb #788b4ea4
 def _versions() -> pd.DataFrame:
     "Versions of Python and the main packages."
     import importlib.metadata as md
@@ -152,23 +183,33 @@ def _versions() -> pd.DataFrame:
     v = {'python': platform.python_version()} | {p: md.version(p) for p in pk if _has(p)}
     return pd.DataFrame({'version': v})
 
+# %% ../nbs/07_report.ipynb #e3f7b3bf
 def _has(p):
     import importlib.metadata as md
-    try: md.version(p); return True
-    except md.PackageNotFoundError: return False
+    try:
+        md.version(p)
+        return True
+    except md.PackageNotFoundError:
+        return False
 
 # %% ../nbs/07_report.ipynb #19283b2a
-def build_report(root, out=None, show_training_images:bool=False, headline:pd.DataFrame|None=None) -> Path:
-    "Render the study folder `root` (run folders with results/ and figures/) into one self-contained HTML file."
+def build_report(root, out=None, show_training_images:bool=False,
+                 headline:pd.DataFrame|None=None) -> Path:
+    "Render the study folder `root` (run folders with results/, figures/) into one self-contained HTML file."
     import datetime
     root = Path(root)
-    if not root.is_dir(): raise FileNotFoundError(f"{root} is not a study folder (expected run folders with results/ and figures/)")
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root} is not a study folder "
+                                "(expected run folders with results/ and figures/)")
     study = load_json(root/'study.json') if (root/'study.json').exists() else {}
     runs = [collect_run(p) for p in sorted(root.iterdir()) if (p/'results').is_dir()]
-    if not runs: raise FileNotFoundError(f"{root} holds no run folder with results/: run memx-demo (or memx-train, memx-detect …) first")
+    if not runs:
+        raise FileNotFoundError(f"{root} holds no run folder with results/: "
+                                "run memx-demo (or memx-train, memx-detect …) first")
     data = str(study.get('data', runs[0]['config'].get('data', 'phantom')))
     variants = [r for r in runs if r['name'] in ('cfg', 'nocfg', 'uncond')] or runs
-    secs = [_section(s, variants if s['runs'] == 'variants' else runs, data, show_training_images) for s in SECTIONS]
+    secs = [_section(s, variants if s['runs'] == 'variants' else runs, data, show_training_images)
+            for s in SECTIONS]
     notes = [] if data == 'phantom' or show_training_images else [
         'Galleries that show training images are left out: the data are real patients\' radiographs. Pass '
         '--show-training-images to include them (only where you may show these images).']
@@ -176,8 +217,9 @@ def build_report(root, out=None, show_training_images:bool=False, headline:pd.Da
     env.globals['table'] = lambda df, cls='': Markup(_table_html(df, cls))
     page = env.from_string(TEMPLATE).render(
         title=study.get('name', root.name), data=data, quick=study.get('quick', False), root=str(root),
-        made=datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), headline=headline, notes=notes, sections=secs,
-        versions=_versions(), configs=[(r['name'], json.dumps(r['config'], indent=1)) for r in runs])
+        made=datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), headline=headline, notes=notes,
+        sections=secs, versions=_versions(),
+        configs=[(r['name'], json.dumps(r['config'], indent=1)) for r in runs])
     out = Path(out) if out else root/'report.html'
     atomic_write_text(out, page)
     return out
