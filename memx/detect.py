@@ -237,7 +237,7 @@ def max_clique(adj) -> int:
 
 # %% ../nbs/04_detect.ipynb #7d38b93f
 def carlini_scores(images, max_dist:float) -> np.ndarray:
-    "Share of each condition's generations `images` (C,m,…) in its largest clique at RMS distance < `max_dist`."
+    "Share of each condition's generations `images` (C,m,…) in its largest clique within `max_dist`."
     x = torch.as_tensor(images).float().flatten(2)
     d = torch.cdist(x, x) / x.shape[2] ** 0.5
     return np.array([max_clique((d[c] < max_dist).numpy()) / x.shape[1] for c in range(len(x))])
@@ -391,7 +391,7 @@ def detect_scores(model,               # a `CondUNet`
                   m:int=8,             # generations per condition, Carlini / nearest-neighbour baselines
                   sampler:str=SAMPLING.sampler,  # 'ddim' or 'dpm'
                   seed:int=SAMPLING.seed,          # first noise seed
-                  max_dist:float|None=None, # Carlini's near-identical distance; default `copy_threshold(data)`
+                  max_dist:float|None=None, # Carlini's near-identical distance (default `copy_threshold`)
                   progress:bool=False):# progress bars
     "Detector scores of `conds`, costs: (scores {name: (C,)}, norms (C,n,steps), costs, generations (C,m,…))."
     if steps < 5: raise ValueError(f"steps={steps}: need at least 5 sampling steps (the k=5 scores)")

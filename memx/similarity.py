@@ -9,9 +9,9 @@ import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['pixel_nn', 'training_bank', 'nearest_training', 'copy_threshold', 'as_images', 'RowView', 'bank_view',
-           'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies', 'copy_share', 'copy_table',
-           'copy_summary']
+__all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'copy_threshold', 'as_images', 'RowView',
+           'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies', 'copy_share',
+           'copy_table', 'copy_summary']
 
 # %% ../nbs/02a_similarity.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -40,12 +40,17 @@ def pixel_nn(queries, bank, k:int=1, chunk:int=4096, progress:bool=False):
     return (best_d / d).sqrt(), best_i
 
 # %% ../nbs/02a_similarity.ipynb #38e33292
-def training_bank(data, split:str='train'):
-    "Distinct images of `split` of an `XrayData`: (images uint8 (M,S,S), source row of each (M,))."
+def distinct_rows(data, split:str='train'):
+    "Rows of the distinct images of `split` (each source image's first row) and their source rows: (M,), (M,)."
     rows = data.split_idx(split)
     src = data.df.source.to_numpy()[rows] if 'source' in data.df else rows
     _, first = np.unique(src, return_index=True)
-    return np.asarray(data.images[rows[first]]), src[first]
+    return rows[first], src[first]
+
+def training_bank(data, split:str='train'):
+    "Distinct images of `split` of an `XrayData`: (images uint8 (M,S,S), source row of each (M,))."
+    rows, src = distinct_rows(data, split)
+    return np.asarray(data.images[rows]), src
 
 # %% ../nbs/02a_similarity.ipynb #168bc05f
 def nearest_training(samples, data, split:str='train', chunk:int=4096):
@@ -84,10 +89,8 @@ class RowView:
 # %% ../nbs/02a_similarity.ipynb #fe1d2634
 def bank_view(data, split:str='train'):
     "Lazy `training_bank`: (distinct images of `split` as a row view (M,S,S), source row of each (M,))."
-    rows = data.split_idx(split)
-    src = data.df.source.to_numpy()[rows] if 'source' in data.df else rows
-    _, first = np.unique(src, return_index=True)
-    return RowView(data.images, rows[first]), src[first]
+    rows, src = distinct_rows(data, split)
+    return RowView(data.images, rows), src
 
 # %% ../nbs/02a_similarity.ipynb #bbbc1a3f
 def _gauss(win:int, sigma, device=None) -> torch.Tensor:

@@ -398,6 +398,7 @@ def validate_run(run_path,                     # a run folder (or `memx.study.Ru
 
 # %% ../nbs/06_mitigate.ipynb #d4612b2e
 from .core import atomic_write, save_json, save_figure
+from .model import generation_rows
 from .similarity import copy_table, copy_summary, copy_threshold
 from .valnets import validation_models
 from .validate import TrainingIndex, calibrate_copy_threshold, evaluate_generations
@@ -466,14 +467,14 @@ def mitigate_run(run,                         # a run folder (or `memx.study.Run
     vm = vm if vm is not None or not encoder else validation_models(r, progress=progress)
     index = TrainingIndex(r.data, *vm) if vm is not None else None
     thr = calibrate_copy_threshold(index, 'encoder') if vm is not None else None
-    rep, seeds, max_dist = ((lambda a: torch.as_tensor(a).repeat_interleave(n, 0)),
-                       [c.seed + j for _ in s['conds'] for j in range(n)], copy_threshold(r.data))
+    tok, msk, seeds = generation_rows(s['tok'], s['msk'], n, c.seed)   # the generation grid of every stage
+    flag, max_dist = torch.as_tensor(s['flag']).repeat_interleave(n, 0), copy_threshold(r.data)
     todo = ([('none', np.nan, r.model)] + [(m, k, r.model) for m in c.methods for k in c.knobs[m]]
             + [_trained(p, r) for p in trained])
     rows, gallery = [], {}
     for meth, knob, model in (progress_bar(todo) if progress else todo):
-        x, cost = generate_with(model, meth if model is r.model else 'none', knob, rep(s['tok']),
-                                rep(s['msk']), seeds, c, rep(s['flag']), s['l_target'].get(knob),
+        x, cost = generate_with(model, meth if model is r.model else 'none', knob, tok, msk, seeds, c, flag,
+                                s['l_target'].get(knob),
                                 progress=False)
         rows.append(dict(method=meth, knob=knob,
                          l_target=s['l_target'].get(knob, np.nan) if meth == 'inference' else np.nan,

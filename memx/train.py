@@ -20,7 +20,7 @@ from fastai.optimizer import Adam
 from diffusers.training_utils import EMAModel
 from .core import Config, RunDir, run_dir, atomic_write, save_json, load_json, save_tensors, load_tensors
 from .core import seed_everything, save_figure, RANK_SEED_STRIDE
-from .model import CondUNet, ModelConfig, make_scheduler, sample
+from .model import SAMPLING, CondUNet, ModelConfig, make_scheduler, sample
 
 # %% auto #0
 __all__ = ['VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_config', 'unwrap', 'drop_conditions', 'min_snr_weights',
@@ -341,7 +341,7 @@ def make_learner(model:CondUNet,            # the model to train
         cbs.append(CheckpointCallback(run, cfg.ckpt_every, cfg.keep_ckpts))
         if sample_conds is not None:
             cbs.append(SampleCallback(run, *sample_conds, every=cfg.sample_every,
-                                      guidance=1. if cfg.p_uncond == 0 else 3.))
+                                      guidance=1. if cfg.p_uncond == 0 else SAMPLING.guidance))
     cbs += list(cbs_extra)
     if ws > 1: cbs.append(AccelerateDDP())
     learn = Learner(dls, model, loss_func=diffusion_loss, opt_func=Adam, lr=cfg.lr, wd=cfg.wd, cbs=cbs)
