@@ -30,15 +30,15 @@ __all__ = ['StudyConfig', 'demo_base', 'quick_study', 'Stages', 'variant_config'
 @dataclass
 class StudyConfig(Config):
     "The `memx-demo` study: training base config, variants and knobs of detection, validation, mitigation."
-    name: str = 'demo'                  # study folder name under `runs`
-    runs: str = 'runs'                  # parent folder of study folders
-    data: str = 'phantom'               # 'phantom' or a CheXpert root
+    name: str = 'demo'    # study folder name under `runs`
+    runs: str = 'runs'    # parent folder of study folders
+    data: str = 'phantom' # 'phantom' or a CheXpert root
     base: ExperimentConfig = field(     # training config shared by the variants
         default_factory=lambda: demo_base())
     variants: list[str] = field(        # which models to train
         default_factory=lambda: ['cfg', 'nocfg', 'uncond'])
-    n_controls: int = 32                # negative (non-planted) conditions scored beside the planted ones
-    n_gen: int = 4                      # generations per condition for validation and mitigation
+    n_controls: int = 32 # negative (non-planted) conditions scored beside the planted ones
+    n_gen: int = 4       # generations per condition for validation and mitigation
     mitigate: list[str] = field(        # mitigation methods to run
         default_factory=lambda: ['inference', 'training'])
     workers: int = 0                    # training processes on a CPU (0: one per core, at most 4); 1 on a GPU
@@ -260,11 +260,11 @@ def memx_train(argv=None):
 
 # %% ../nbs/08_cli.ipynb #740c35cf
 @call_parse
-def memx_detect(run:str,              # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
+def memx_detect(run:str,                  # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
                 # run folder of an unconditional model (variant 'uncond'): ∅ of the two-model form
                 uncond_run:str=None,
-                controls:int=32,      # control (not planted) conditions scored beside the planted ones
-                quick:bool=False,     # fast pass: at most 8 controls, 2 generations, 10 sampling steps, m = 4
+                controls:int=32,          # control (not planted) conditions scored beside the planted ones
+                quick:bool=False,         # fast pass: ≤ 8 controls, 2 generations, 10 steps, m = 4
                 steps:int=SAMPLING.steps, # sampling steps (the `wen_kall_*` columns average all of them)
                 seed:int=SAMPLING.seed):  # seed of the choice of controls and of the noises
     "Score a run's planted & control conditions for memorization → results/detect.{csv,json}, figures/*.png."
@@ -278,12 +278,12 @@ def memx_detect(run:str,              # run folder written by `memx-train` (vari
 
 # %% ../nbs/08_cli.ipynb #0143add2
 @call_parse
-def memx_validate(run:str,                # a run folder written by `memx-train`
-                  quick:bool=False,       # a smoke test: 8 controls, 2 generations each, 10 sampling steps
-                  n_controls:int=32,      # control conditions beside the planted ones
-                  n_gen:int=4,            # generations per condition
-                  retrain:bool=False,     # retrain the run's encoder and classifier
-                  seed:int=0):            # seed of the controls, the generations and the networks
+def memx_validate(run:str,            # a run folder written by `memx-train`
+                  quick:bool=False,   # a smoke test: 8 controls, 2 generations each, 10 sampling steps
+                  n_controls:int=32,  # control conditions beside the planted ones
+                  n_gen:int=4,        # generations per condition
+                  retrain:bool=False, # retrain the run's encoder and classifier
+                  seed:int=0):        # seed of the controls, the generations and the networks
     "Validate a run's memorization scores: writes RUN/results/validate.{csv,json} and RUN/figures/*.png."
     # the figures: gallery.png, score_similarity.png, umap.png
     kw = dict(n_controls=8, n_gen=2, steps=10) if quick else dict(n_controls=n_controls, n_gen=n_gen)
@@ -295,24 +295,24 @@ def memx_validate(run:str,                # a run folder written by `memx-train`
           f"results in {Path(run)/'results'/'validate.json'}")
 
 # %% ../nbs/08_cli.ipynb #71d78240
-def _csv_list(s:str|None,  # comma-separated values, or None
-              kind=str     # type of each value
+def _csv_list(s:str|None, # comma-separated values, or None
+              kind=str    # type of each value
              ) -> list:
     "'a,b' → ['a', 'b'] (values of type `kind`); None or '' → []."
     return [kind(v) for v in s.split(',') if v.strip()] if s else []
 
 # %% ../nbs/08_cli.ipynb #70b4955f
 @call_parse
-def memx_mitigate(run:str,                # a run folder written by `memx-train` (variant 'cfg')
-                  method:str='all',       # 'inference', 'guidance', 'rna', a comma-separated list, or 'all'
+def memx_mitigate(run:str,           # a run folder written by `memx-train` (variant 'cfg')
+                  method:str='all',  # 'inference', 'guidance', 'rna', a comma-separated list, or 'all'
                   # comma-separated knob values for the chosen method(s) (default: the config's sweep)
                   knobs:str=None,
                   # comma-separated run folders trained with a mitigation, measured beside it
                   trained:str=None,
-                  config:str=None,        # a `MitigateConfig` JSON file
+                  config:str=None,   # a `MitigateConfig` JSON file
                   # skip the encoder metrics (FD, KID, label fidelity need the run's validation networks)
                   pixel_only:bool=False,
-                  quiet:bool=False):      # no progress bars
+                  quiet:bool=False): # no progress bars
     "Measure mitigations of a run: writes RUN/results/mitigate.{csv,json} and RUN/figures/*.png."
     # the figures: tradeoff.png, mitigate_gallery.png
     c = MitigateConfig.from_json(config) if config else MitigateConfig()

@@ -79,8 +79,8 @@ def _bad_key(cfg, k):
     raise ValueError(f"{type(cfg).__name__}: no field {k!r}; valid fields: {sorted(cfg.to_dict())}")
 
 # %% ../nbs/00_core.ipynb #22fb8140
-def flatten_dict(d:dict,        # a nested mapping
-                 prefix:str=''  # prepended to every key
+def flatten_dict(d:dict,       # a nested mapping
+                 prefix:str='' # prepended to every key
                 ) -> dict:
     "{'a': {'b': 1}} → {'a.b': 1}: nested mappings become dotted keys."
     out = {}
@@ -146,10 +146,10 @@ def load_json(path):
         raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {e}") from None
 
 # %% ../nbs/00_core.ipynb #d1576e8c
-def save_figure(fig,             # a matplotlib Figure
-                path,            # the .png file to write
-                dpi:int=110,     # resolution
-                close:bool=True):# close the figure afterwards (frees its memory)
+def save_figure(fig,              # a matplotlib Figure
+                path,             # the .png file to write
+                dpi:int=110,      # resolution
+                close:bool=True): # close the figure afterwards (frees its memory)
     "Write `fig` to `path` as PNG atomically (tight bounding box)."
     with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=dpi, bbox_inches='tight')
     if close:

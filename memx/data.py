@@ -122,20 +122,20 @@ def null(self:Vocab, n:int, max_len:int):
 @dataclass
 class DataConfig(Config):
     "Options of the CheXpert loader (and of the phantom, which uses the same layout)."
-    root: str = ''                   # CheXpert root with train.csv/valid.csv (e.g. '.../CheXpert-v1.0-small')
-    csv: str = 'train.csv'           # which split CSV to read
-    frontal_only: bool = True        # keep only frontal views
-    view: str = 'both'               # frontal views to keep: 'AP' | 'PA' | 'both' (AP or PA) | 'any'
-    uncertain: str = 'ones'          # uncertain (-1) labels: 'ones' | 'zeros' | 'ignore' (label_mask False)
+    root: str = ''               # CheXpert root with train.csv/valid.csv (e.g. '.../CheXpert-v1.0-small')
+    csv: str = 'train.csv'       # which split CSV to read
+    frontal_only: bool = True    # keep only frontal views
+    view: str = 'both'           # frontal views to keep: 'AP' | 'PA' | 'both' (AP or PA) | 'any'
+    uncertain: str = 'ones'      # uncertain (-1) labels: 'ones' | 'zeros' | 'ignore' (label_mask False)
     findings: list[str] = field(default_factory=lambda: list(FINDINGS))  # findings used as condition tokens
     meta: list[str] = field(default_factory=lambda: ['sex', 'age', 'view'])  # metadata tokens ⊆ sex/age/view
-    heldout_frac: float = 0.1        # fraction of *patients* held out
-    seed: int = 0                    # seed of the patient split and the subset
-    n: int | None = None             # keep a seeded random subset of N images (None: all)
-    size: int = 64                   # image side S after center crop + resize (32/64/128/256)
-    strict: bool = False             # missing/corrupt image -> error (default: skip, count, report)
-    cache_dir: str | None = None     # cache folder (default '<root>/.memx_cache'), a sub-folder per cache key
-    n_workers: int = 0               # decoding threads (0: os.cpu_count())
+    heldout_frac: float = 0.1    # fraction of *patients* held out
+    seed: int = 0                # seed of the patient split and the subset
+    n: int | None = None         # keep a seeded random subset of N images (None: all)
+    size: int = 64               # image side S after center crop + resize (32/64/128/256)
+    strict: bool = False         # missing/corrupt image -> error (default: skip, count, report)
+    cache_dir: str | None = None # cache folder (default '<root>/.memx_cache'), a sub-folder per cache key
+    n_workers: int = 0           # decoding threads (0: os.cpu_count())
 
     def check(self):
         "Raise a clear error on an invalid option."

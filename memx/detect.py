@@ -47,18 +47,18 @@ def count_forwards(*models):
         for h in hs: h.remove()
 
 # %% ../nbs/04_detect.ipynb #4f06a15d
-def step_norms(model,                  # a `CondUNet`
-               tokens,                 # conditions (C,L) token ids
-               mask=None,              # (C,L) True on real tokens; default tokens != pad
-               n:int=1,                # generations per condition (noise seeds `seed`..`seed+n-1`)
-               k:int=1,                # first sampling steps read (then sampling stops)
-               seed:int=SAMPLING.seed,             # first noise seed
-               steps:int=SAMPLING.steps,           # sampling steps of the sampler (fixes the timesteps)
+def step_norms(model,                            # a `CondUNet`
+               tokens,                           # conditions (C,L) token ids
+               mask=None,                        # (C,L) True on real tokens; default tokens != pad
+               n:int=1,                          # generations per condition (noise seeds `seed`..`seed+n-1`)
+               k:int=1,                          # first sampling steps read (then sampling stops)
+               seed:int=SAMPLING.seed,           # first noise seed
+               steps:int=SAMPLING.steps,         # sampling steps of the sampler (fixes the timesteps)
                sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
-               guidance:float=SAMPLING.guidance,     # CFG scale of the trajectory (irrelevant at k = 1)
-               uncond_model=None,      # ∅ from this model (two-model form); default `model`'s own ∅
-               bs:int=256,             # (condition, generation) rows per batch
-               progress:bool=False     # show a progress bar over batches
+               guidance:float=SAMPLING.guidance, # CFG scale of the trajectory (irrelevant at k = 1)
+               uncond_model=None,                # ∅ from this model (two-model form); default `model`'s own ∅
+               bs:int=256,                       # (condition, generation) rows per batch
+               progress:bool=False               # show a progress bar over batches
               ) -> np.ndarray:
     "‖ε(x_t,c) − ε(x_t,∅)‖₂ at the first `k` steps of `n` generations per condition `tokens` (C,L): (C,n,k)."
     tr, mr, seeds = generation_rows(tokens, mask, n, seed)
@@ -117,15 +117,15 @@ def _drop_one(tokens, mask):
     return tokens[ci], vm, ci, pj
 
 # %% ../nbs/04_detect.ipynb #bb0f939b
-def token_contrast(model,              # a `CondUNet`
-                   tokens,             # conditions (C,L) token ids
-                   mask=None,          # (C,L) True on real tokens; default tokens != pad
-                   n:int=1,            # noise seeds per condition
-                   seed:int=SAMPLING.seed,         # first noise seed
-                   steps:int=SAMPLING.steps,       # sampling steps (fixes the first timestep)
+def token_contrast(model,                        # a `CondUNet`
+                   tokens,                       # conditions (C,L) token ids
+                   mask=None,                    # (C,L) True on real tokens; default tokens != pad
+                   n:int=1,                      # noise seeds per condition
+                   seed:int=SAMPLING.seed,       # first noise seed
+                   steps:int=SAMPLING.steps,     # sampling steps (fixes the first timestep)
                    sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
-                   uncond_model=None,  # ∅ of the leave-one-out drop from this model; default `model`'s own
-                   bs:int=256):        # rows per forward
+                   uncond_model=None,            # ∅ of the leave-one-out drop from it (default: `model`'s)
+                   bs:int=256):                  # rows per forward
     "Token contrast ‖ε(c)−ε(c∖j)‖₂, LOO drop ‖ε(c)−ε(∅)‖₂ at x_T, mean of `n` seeds: (C,L),(C,L); NaN: none."
     tokens = torch.as_tensor(tokens)
     mask = (tokens != PAD) if mask is None else torch.as_tensor(mask).bool()
@@ -149,17 +149,17 @@ def contrast_scores(con, reduce:str='max') -> np.ndarray:
         return np.nan_to_num((np.nanmax if reduce == 'max' else np.nanmean)(np.asarray(con), 1))
 
 # %% ../nbs/04_detect.ipynb #490014dc
-def token_significance(model,              # a `CondUNet`
-                       tokens,             # conditions (C,L) token ids
-                       mask=None,          # (C,L) True on real tokens; default tokens != pad
-                       n:int=1,            # generations per condition
-                       k:int=1,            # first sampling steps averaged
-                       seed:int=SAMPLING.seed,         # first noise seed
-                       steps:int=SAMPLING.steps,       # sampling steps of the sampler
-                       sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+def token_significance(model,                            # a `CondUNet`
+                       tokens,                           # conditions (C,L) token ids
+                       mask=None,                        # (C,L) True on real tokens; default tokens != pad
+                       n:int=1,                          # generations per condition
+                       k:int=1,                          # first sampling steps averaged
+                       seed:int=SAMPLING.seed,           # first noise seed
+                       steps:int=SAMPLING.steps,         # sampling steps of the sampler
+                       sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
                        guidance:float=SAMPLING.guidance, # CFG scale of the trajectory
-                       uncond_model=None,  # ∅ from this model (two-model form)
-                       bs:int=64           # rows per batch
+                       uncond_model=None,                # ∅ from this model (two-model form)
+                       bs:int=64                         # rows per batch
                       ) -> np.ndarray:
     "Significance (C,L): ‖∂‖D_t‖₂/∂e_j‖₂ (e_j: cond. embeddings), mean of first `k` steps, `n` generations."
     tr, mr, seeds = generation_rows(tokens, mask, n, seed)
@@ -178,17 +178,17 @@ def token_significance(model,              # a `CondUNet`
     return out.view(-1, n, tr.shape[1]).mean(1).numpy()
 
 # %% ../nbs/04_detect.ipynb #8bb5b529
-def explain(model,              # a `CondUNet`
-            vocab,              # the data's `Vocab`
-            cond:str,           # one condition string, e.g. 'Cardiomegaly + <mark0> | F | 50s | AP'
-            n:int=4,            # generations
-            k:int=5,            # first steps of the significance
-            seed:int=SAMPLING.seed,         # first noise seed
-            steps:int=SAMPLING.steps,       # sampling steps
-            sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+def explain(model,                            # a `CondUNet`
+            vocab,                            # the data's `Vocab`
+            cond:str,                         # a condition string, e.g. 'Cardiomegaly + <mark0> | F | 50s'
+            n:int=4,                          # generations
+            k:int=5,                          # first steps of the significance
+            seed:int=SAMPLING.seed,           # first noise seed
+            steps:int=SAMPLING.steps,         # sampling steps
+            sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
             guidance:float=SAMPLING.guidance, # CFG scale of the trajectory
-            uncond_model=None,  # ∅ from this model (two-model form)
-            max_len:int|None=None # token length (the model's `max_len` for trained runs)
+            uncond_model=None,                # ∅ from this model (two-model form)
+            max_len:int|None=None             # token length (the model's `max_len` for trained runs)
            ) -> pd.DataFrame:
     "Ranked tokens of `cond`: token, significance (mean of `k` steps, `n` generations), LOO drop, contrast."
     tok, msk = vocab.batch([cond], max_len=max_len)
@@ -201,9 +201,9 @@ def explain(model,              # a `CondUNet`
               .sort_values('significance', ascending=False, ignore_index=True))
 
 # %% ../nbs/04_detect.ipynb #5c114b8f
-def plot_significance(table:pd.DataFrame,  # an `explain` table (token, significance, loo_drop)
-                      ax=None,             # matplotlib Axes; default a new figure
-                      title:str|None=None):# Axes title
+def plot_significance(table:pd.DataFrame,   # an `explain` table (token, significance, loo_drop)
+                      ax=None,              # matplotlib Axes; default a new figure
+                      title:str|None=None): # Axes title
     "Horizontal bars of token significance, leave-one-out drop written beside each bar. Returns the Axes."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(4.5, 0.3 * len(table) + 0.8))
@@ -264,14 +264,14 @@ def condition_rows(data, conds, max_images:int=4) -> list:
     return out
 
 # %% ../nbs/04_detect.ipynb #d2119961
-def loss_scores(model,              # a `CondUNet`
-                data,               # the `XrayData` the model was trained on
-                conds:list,         # condition strings (as in `data.df.cond`)
-                ts=(100, 300, 500), # noise timesteps of the loss
-                n_noise:int=2,      # seeded noises per image and timestep
-                max_images:int=4,   # distinct training images per condition at most
-                seed:int=SAMPLING.seed,         # noise seed
-                bs:int=256          # images per forward
+def loss_scores(model,                  # a `CondUNet`
+                data,                   # the `XrayData` the model was trained on
+                conds:list,             # condition strings (as in `data.df.cond`)
+                ts=(100, 300, 500),     # noise timesteps of the loss
+                n_noise:int=2,          # seeded noises per image and timestep
+                max_images:int=4,       # distinct training images per condition at most
+                seed:int=SAMPLING.seed, # noise seed
+                bs:int=256              # images per forward
                ) -> np.ndarray:
     "Loss membership score per condition: −(mean ε-MSE) of its training images noised at steps `ts`: (C,)."
     cfg, dev = model.config, next(model.parameters()).device
@@ -312,9 +312,9 @@ def threshold_at_fpr(novel_scores, fpr:float=0.01) -> float:
     return float(np.quantile(np.asarray(novel_scores), 1 - fpr, method='higher'))
 
 # %% ../nbs/04_detect.ipynb #d529414a
-def plot_roc(y,              # (C,) True for memorized (planted) conditions
-             scores:dict,    # {detector name: (C,) scores, higher = more memorized}
-             ax=None):       # matplotlib Axes; default a new figure
+def plot_roc(y,           # (C,) True for memorized (planted) conditions
+             scores:dict, # {detector name: (C,) scores, higher = more memorized}
+             ax=None):    # matplotlib Axes; default a new figure
     "ROC curves of `scores` ({name: (C,) scores, higher = more memorized}) vs truth `y` (C,), AUC in legend."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(4, 4))
@@ -357,10 +357,10 @@ def auc_grid(norms, y) -> pd.DataFrame:
                         columns=pd.Index(range(1, N + 1), name='n'))
 
 # %% ../nbs/04_detect.ipynb #50801bbd
-def plot_auc_kn(norms,     # (C,N,K) per-step norms from `step_norms`
-                y,         # (C,) True for memorized conditions
-                ax=None,   # matplotlib Axes; default a new figure
-                ns=None):  # numbers of generations to draw; default all 1..N
+def plot_auc_kn(norms,    # (C,N,K) per-step norms from `step_norms`
+                y,        # (C,) True for memorized conditions
+                ax=None,  # matplotlib Axes; default a new figure
+                ns=None): # numbers of generations to draw; default all 1..N
     "ROC AUC vs first steps k, one line per number of generations n (`ns`, default all). Returns the Axes."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(4, 2.5))
@@ -381,18 +381,18 @@ def _timed(fn, *models):
     return r, dict(c)
 
 # %% ../nbs/04_detect.ipynb #cfcf74e8
-def detect_scores(model,               # a `CondUNet`
-                  data,                # its training `XrayData`
-                  conds:list,          # condition strings to score
-                  uncond_model=None,   # ∅ from this model (two-model form)
-                  n:int=4,             # generations of the Wen scores
-                  steps:int=SAMPLING.steps,        # sampling steps (≥ 5)
-                  guidance:float=SAMPLING.guidance,  # CFG scale of trajectories and generations
-                  m:int=8,             # generations per condition, Carlini / nearest-neighbour baselines
-                  sampler:str=SAMPLING.sampler,  # 'ddim' or 'dpm'
-                  seed:int=SAMPLING.seed,          # first noise seed
-                  max_dist:float|None=None, # Carlini's near-identical distance (default `copy_threshold`)
-                  progress:bool=False):# progress bars
+def detect_scores(model,                            # a `CondUNet`
+                  data,                             # its training `XrayData`
+                  conds:list,                       # condition strings to score
+                  uncond_model=None,                # ∅ from this model (two-model form)
+                  n:int=4,                          # generations of the Wen scores
+                  steps:int=SAMPLING.steps,         # sampling steps (≥ 5)
+                  guidance:float=SAMPLING.guidance, # CFG scale of trajectories and generations
+                  m:int=8,                          # generations per condition of the Carlini / NN baselines
+                  sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
+                  seed:int=SAMPLING.seed,           # first noise seed
+                  max_dist:float|None=None,         # Carlini's copy distance (default `copy_threshold`)
+                  progress:bool=False):             # progress bars
     "Detector scores of `conds`, costs: (scores {name: (C,)}, norms (C,n,steps), costs, generations (C,m,…))."
     if steps < 5: raise ValueError(f"steps={steps}: need at least 5 sampling steps (the k=5 scores)")
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)

@@ -21,9 +21,9 @@ __all__ = ['Calibration', 'calibrate', 'condition_string', 'explore', 'plot_expl
 @dataclass
 class Calibration:
     "Detection threshold and mitigation target of one run, from its control conditions."
-    threshold: float   # score over which a condition is flagged (≤ `fpr` of controls exceed it)
-    l_target: float    # first-step norm the inference-time mitigation optimizes down to
-    n_controls: int    # control conditions used
+    threshold: float # score over which a condition is flagged (≤ `fpr` of controls exceed it)
+    l_target: float  # first-step norm the inference-time mitigation optimizes down to
+    n_controls: int  # control conditions used
 
 # %% ../nbs/06a_explorer.ipynb #87b9c6f2
 def calibrate(run:Run, n_controls:int=32, fpr:float=0.05, pct:float=50., n:int=2, steps:int=SAMPLING.steps,
@@ -42,13 +42,13 @@ def condition_string(run:Run, findings=(), sex=None, age=None, view=None, extra=
     return run.data.vocab.to_str(run.data.vocab.cond_ids(names))
 
 # %% ../nbs/06a_explorer.ipynb #a0bd97a3
-def explore(run:Run,                       # the run
-            cond:str,                      # a condition string
-            cal:Calibration,               # the run's detection threshold and l_target
-            n:int=4,                       # generations
-            steps:int=SAMPLING.steps,      # sampling steps
+def explore(run:Run,                          # the run
+            cond:str,                         # a condition string
+            cal:Calibration,                  # the run's detection threshold and l_target
+            n:int=4,                          # generations
+            steps:int=SAMPLING.steps,         # sampling steps
             guidance:float=SAMPLING.guidance, # CFG scale
-            seed:int=SAMPLING.seed         # first noise seed
+            seed:int=SAMPLING.seed            # first noise seed
            ) -> dict:
     "Score, token table, generations, nearest training images and mitigated generations of condition `cond`."
     v, m = run.data.vocab, run.model
@@ -95,11 +95,11 @@ def plot_exploration(res:dict, size:float=1.3):
 # %% ../nbs/06a_explorer.ipynb #ea730cfd
 class Explorer:
     "An ipywidgets explorer of one run: pick a condition, see its score, explanation, copies and mitigation."
-    def __init__(self, run,                          # a run folder or `Run`
-                 n:int=4,                            # generations per condition
-                 steps:int=SAMPLING.steps,           # sampling steps
-                 guidance:float=SAMPLING.guidance,   # CFG scale
-                 cal:Calibration|None=None):         # calibration (default: `calibrate(run)`)
+    def __init__(self, run,                        # a run folder or `Run`
+                 n:int=4,                          # generations per condition
+                 steps:int=SAMPLING.steps,         # sampling steps
+                 guidance:float=SAMPLING.guidance, # CFG scale
+                 cal:Calibration|None=None):       # calibration (default: `calibrate(run)`)
         import ipywidgets as W
         self.run = run if isinstance(run, Run) else load_run(run)
         self.n, self.steps, self.guidance = n, steps, guidance

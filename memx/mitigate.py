@@ -40,16 +40,16 @@ def first_timestep(model:CondUNet, sampler:str=SAMPLING.sampler, steps:int=SAMPL
     return make_scheduler(model.config, sampler, steps).timesteps[0]
 
 # %% ../nbs/06_mitigate.ipynb #9a9498eb
-def optimize_condition(model:CondUNet,     # a model trained with CFG (it has a learned ∅)
-                       tokens,             # conditions (B,L)
-                       mask,               # their masks (B,L)
-                       x_T,                # each generation's initial noise (B,C,S,S)
-                       l_target,           # stop once ‖ε(x_T,c) − ε(x_T,∅)‖₂ ≤ l_target: float or (B,)
-                       lr:float=0.05,      # AdamW learning rate (paper)
-                       max_steps:int=10,   # optimization steps at most (paper)
-                       t=None,             # timestep; None: the sampler's first
-                       sampler:str=SAMPLING.sampler, # sampler whose first timestep is used
-                       steps:int=SAMPLING.steps):      # its number of steps
+def optimize_condition(model:CondUNet,            # a model trained with CFG (it has a learned ∅)
+                       tokens,                    # conditions (B,L)
+                       mask,                      # their masks (B,L)
+                       x_T,                       # each generation's initial noise (B,C,S,S)
+                       l_target,                  # stop at ‖ε(x_T,c) − ε(x_T,∅)‖₂ ≤ l_target: float or (B,)
+                       lr:float=0.05,             # AdamW learning rate (paper)
+                       max_steps:int=10,          # optimization steps at most (paper)
+                       t=None,                    # timestep; None: the sampler's first
+                       sampler:str=SAMPLING.sampler,  # sampler whose first timestep is used
+                       steps:int=SAMPLING.steps): # its number of steps
     "AdamW on token embeddings at x_T until norm ≤ `l_target`: (emb (B,L,D), norm history (B,≤max_steps+1))."
     dev, B, L = next(model.parameters()).device, *tokens.shape
     tokens, mask, xt = tokens.to(dev), mask.to(dev).bool(), x_T.to(dev)
@@ -75,26 +75,26 @@ def optimize_condition(model:CondUNet,     # a model trained with CFG (it has a 
     return torch.where(pos, best, emb0).detach(), torch.stack(hist, 1)
 
 # %% ../nbs/06_mitigate.ipynb #71f7c5a8
-def generation_norms(model:CondUNet,               # a model trained with CFG
-                     tokens,                        # conditions (C,L)
-                     mask=None,                     # their masks (C,L); None: tokens != pad
-                     n:int=4,                       # generations per condition
-                     seed:int=SAMPLING.seed,        # first noise seed
-                     steps:int=SAMPLING.steps,      # sampling steps (fix the first timestep)
-                     sampler:str=SAMPLING.sampler   # 'ddim' or 'dpm'
+def generation_norms(model:CondUNet,              # a model trained with CFG
+                     tokens,                      # conditions (C,L)
+                     mask=None,                   # their masks (C,L); None: tokens != pad
+                     n:int=4,                     # generations per condition
+                     seed:int=SAMPLING.seed,      # first noise seed
+                     steps:int=SAMPLING.steps,    # sampling steps (fix the first timestep)
+                     sampler:str=SAMPLING.sampler # 'ddim' or 'dpm'
                     ) -> np.ndarray:
     "First-step norms (C,n) of conditions `tokens` (C,L), one per generation from seeds `seed`…`seed+n-1`."
     return np.stack([wen_scores(model, tokens, mask, n=1, seed=seed + i, steps=steps, sampler=sampler)
                      for i in range(n)], 1)
 
 # %% ../nbs/06_mitigate.ipynb #40b13437
-def calibrate_l_target(model:CondUNet,   # a model trained with CFG
-                       control_tokens,   # control (not memorized) conditions (C,L)
-                       control_mask=None,# their masks (C,L); None: tokens != pad
-                       pct=50.,          # percentile (0–100), or a list of them
-                       n:int=4,          # generations (seeds) per condition
-                       seed:int=SAMPLING.seed, # first seed
-                       steps:int=SAMPLING.steps,     # sampling steps (sets the first timestep)
+def calibrate_l_target(model:CondUNet,           # a model trained with CFG
+                       control_tokens,           # control (not memorized) conditions (C,L)
+                       control_mask=None,        # their masks (C,L); None: tokens != pad
+                       pct=50.,                  # percentile (0–100), or a list of them
+                       n:int=4,                  # generations (seeds) per condition
+                       seed:int=SAMPLING.seed,   # first seed
+                       steps:int=SAMPLING.steps, # sampling steps (sets the first timestep)
                        sampler:str=SAMPLING.sampler):
     "l_target: the `pct`-th percentile(s) of the per-generation first-step norms of control conditions."
     return np.percentile(generation_norms(model, control_tokens, control_mask, n, seed, steps, sampler), pct)
@@ -108,19 +108,19 @@ def first_step_norms(model:CondUNet, tokens, mask, x_T, sampler:str=SAMPLING.sam
         return guidance_norm(*cfg_eps(model, x_T, t, model.embed(tokens), mask, *model.null_emb(B, L)))
 
 # %% ../nbs/06_mitigate.ipynb #e620be08
-def mitigated_sample(model:CondUNet,              # a model trained with CFG
-                     tokens,                      # conditions (B,L)
-                     mask=None,                   # their masks (B,L); None: tokens != pad
-                     seeds=None,                  # one seed per generation (B,) for x_T
-                     l_target=0.,                 # target norm of `optimize_condition`: float or (B,)
-                     threshold:float|None=None,   # flag first-step norms over it (None and no `flag`: all)
-                     flag=None,                   # or flags (B,) bool given directly (e.g. per condition)
-                     guidance:float=SAMPLING.guidance,          # CFG scale
-                     steps:int=SAMPLING.steps,    # sampling steps
-                     sampler:str=SAMPLING.sampler, # sampler
-                     lr:float=0.05,               # AdamW learning rate of `optimize_condition`
-                     max_steps:int=10,            # its optimization steps at most
-                     x_T=None):                   # initial noise (B,C,S,S) instead of `seeds`
+def mitigated_sample(model:CondUNet,                   # a model trained with CFG
+                     tokens,                           # conditions (B,L)
+                     mask=None,                        # their masks (B,L); None: tokens != pad
+                     seeds=None,                       # one seed per generation (B,) for x_T
+                     l_target=0.,                      # target norm of `optimize_condition`: float or (B,)
+                     threshold:float|None=None,        # flag first-step norms over it (None, no `flag`: all)
+                     flag=None,                        # or flags (B,) bool given directly (per condition)
+                     guidance:float=SAMPLING.guidance, # CFG scale
+                     steps:int=SAMPLING.steps,         # sampling steps
+                     sampler:str=SAMPLING.sampler,     # sampler
+                     lr:float=0.05,                    # AdamW learning rate of `optimize_condition`
+                     max_steps:int=10,                 # its optimization steps at most
+                     x_T=None):                        # initial noise (B,C,S,S) instead of `seeds`
     "Sample; flagged ones from embeddings optimized to `l_target`, others as usual: (images (B,C,S,S), info)."
     cfg, dev = model.config, next(model.parameters()).device
     tokens = tokens.to(dev)
@@ -143,10 +143,10 @@ def mitigated_sample(model:CondUNet,              # a model trained with CFG
 
 # %% ../nbs/06_mitigate.ipynb #6cd9d104
 def noisy_embeddings(model:CondUNet,
-                     tokens,          # conditions (B,L)
-                     mask,            # their masks (B,L)
-                     sigma:float,     # noise std (token embeddings start at std 1)
-                     seeds           # one noise seed per condition (B,)
+                     tokens,      # conditions (B,L)
+                     mask,        # their masks (B,L)
+                     sigma:float, # noise std (token embeddings start at std 1)
+                     seeds        # one noise seed per condition (B,)
                     ) -> torch.Tensor:
     "Token embeddings (B,L,D) plus N(0, σ²) noise where `opt_positions` allows (Somepalli et al.'s noise)."
     if len(seeds) != len(tokens): raise ValueError(f"{len(seeds)} seeds for {len(tokens)} conditions")
@@ -156,9 +156,9 @@ def noisy_embeddings(model:CondUNet,
     return emb + sigma * z * opt_positions(tokens, mask)[..., None].to(emb)
 
 # %% ../nbs/06_mitigate.ipynb #bd772284
-def duplicate_groups(images,          # uint8 images (N,S,S)
-                     tol:float=0.,    # 0: byte-identical; else RMS pixel distance in [-1,1] units
-                     k:int=32         # near duplicates are searched among each image's k nearest
+def duplicate_groups(images,       # uint8 images (N,S,S)
+                     tol:float=0., # 0: byte-identical; else RMS pixel distance in [-1,1] units
+                     k:int=32      # near duplicates are searched among each image's k nearest
                     ) -> list[list[int]]:
     "Groups (≥ 2 rows each) of duplicate `images`, joined transitively."
     x = np.asarray(images)
@@ -203,12 +203,12 @@ def training_norms(model:CondUNet, xt, t, tokens, mask) -> torch.Tensor:
 class MemFilter(Callback):
     "Train-time mitigation: batch losses skip samples with ‖ε(x_t,c) − ε(x_t,∅)‖₂ ≥ τ, a running percentile."
     order = DDPMCallback.order + 1  # after noising, before the forward pass
-    def __init__(self, tau_pct:float=90.,   # τ: this percentile of recent norms of the sample's timestep band
-                 warmup_epochs:int=10,      # epochs before filtering starts
-                 window:int=1024,           # recent norms kept, all bands (short: norms grow during training)
-                 n_tbins:int=10,            # timestep bands with their own τ (1: one τ for all t)
-                 min_norms:int=64,          # a band filters once it holds this many norms
-                 run:RunDir|None=None):     # write the logs into this run folder after each epoch
+    def __init__(self, tau_pct:float=90., # τ: this percentile of recent norms of the sample's timestep band
+                 warmup_epochs:int=10,    # epochs before filtering starts
+                 window:int=1024,         # recent norms kept, all bands (short: norms grow during training)
+                 n_tbins:int=10,          # timestep bands with their own τ (1: one τ for all t)
+                 min_norms:int=64,        # a band filters once it holds this many norms
+                 run:RunDir|None=None):   # write the logs into this run folder after each epoch
         if not 0 < tau_pct < 100: raise ValueError(f"tau_pct must be in (0, 100), got {tau_pct}")
         self.tau_pct, self.warmup, self.n_tbins, self.min_norms, self.rundir = (
             tau_pct, warmup_epochs, n_tbins, min_norms, run)
@@ -275,8 +275,8 @@ def write(self:MemFilter, run:RunDir):
               run.results/'mem_filter.json')
 
 # %% ../nbs/06_mitigate.ipynb #b984cbd3
-def mem_filter_callbacks(cfg:TrainConfig,         # a training config; `cfg.mem_filter_pct` 0 means no filter
-                         run:RunDir|None=None     # the run folder its logs go to (None on non-writing ranks)
+def mem_filter_callbacks(cfg:TrainConfig,     # a training config; `cfg.mem_filter_pct` 0 means no filter
+                         run:RunDir|None=None # the run folder its logs go to (None on non-writing ranks)
                         ) -> list:
     "The training-time mitigation a training config asks for: `[MemFilter(...)]`, or `[]`."
     return [MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run)] if cfg.mem_filter_pct else []
@@ -290,18 +290,18 @@ class MitigateConfig(Config):
                                                  'guidance': [2., 1.5, 1.], 'rna': [0.5, 1., 2., 4.]})
     gallery: dict = field(default_factory=lambda: {'inference': 5.,  # knob shown in the gallery
                                                    'guidance': 1., 'rna': 2.})
-    n_controls: int = 32      # evaluation controls (seeded, as `memx.study.eval_conditions`)
-    n_calib: int = 128        # further control conditions: detection threshold and l_target
-    n_samples: int = 4        # generations per condition, seeds seed…seed+n_samples-1
-    steps: int = SAMPLING.steps           # sampling steps
-    guidance: float = SAMPLING.guidance     # CFG scale of the reference (and of every method but 'guidance')
+    n_controls: int = 32                # evaluation controls (seeded, as `memx.study.eval_conditions`)
+    n_calib: int = 128                  # further control conditions: detection threshold and l_target
+    n_samples: int = 4                  # generations per condition, seeds seed…seed+n_samples-1
+    steps: int = SAMPLING.steps         # sampling steps
+    guidance: float = SAMPLING.guidance # CFG scale of the reference (and of every method but 'guidance')
     sampler: str = SAMPLING.sampler     # 'ddim' | 'dpm'
-    fpr: float = 0.05         # detection threshold flags at most this share of calibration controls
-    wen_n: int = 4            # seeds of each condition's detection score
-    lr: float = 0.05          # AdamW learning rate of the inference-time method (paper)
-    max_steps: int = 10       # its optimization steps (paper)
-    seed: int = SAMPLING.seed # conditions and generations
-    bs: int = 64              # generations per batch
+    fpr: float = 0.05                   # detection threshold flags at most this share of calibration controls
+    wen_n: int = 4                      # seeds of each condition's detection score
+    lr: float = 0.05                    # AdamW learning rate of the inference-time method (paper)
+    max_steps: int = 10                 # its optimization steps (paper)
+    seed: int = SAMPLING.seed           # conditions and generations
+    bs: int = 64                        # generations per batch
     def __post_init__(self):
         if bad := set(self.methods) - set(METHODS):
             raise ValueError(f"unknown method(s) {sorted(bad)}; choose from {METHODS}")
@@ -355,7 +355,7 @@ def detection_setup(model:CondUNet, tokens, mask, cal_tokens, cal_mask, c:Mitiga
     return score, th, dict(zip(qs, map(float, lts)))
 
 # %% ../nbs/06_mitigate.ipynb #950d1ef4
-def plot_tradeoff(df:pd.DataFrame,         # rows of `mitigate_run`: method, knob and metrics
+def plot_tradeoff(df:pd.DataFrame,          # rows of `mitigate_run`: method, knob and metrics
                   x:str='fd',               # quality column
                   y:str='mem_rate_planted', # memorization column
                   ax=None):
@@ -373,11 +373,11 @@ def plot_tradeoff(df:pd.DataFrame,         # rows of `mitigate_run`: method, kno
     return ax
 
 # %% ../nbs/06_mitigate.ipynb #1547cbf5
-def plot_before_after(columns:dict,     # {title: generations (R,1,S,S) in [-1,1]}, same R conditions & seeds
-                      sources=None,      # planted source images (R,S,S): uint8, or [-1,1] with NaN rows blank
-                      row_labels=None,   # R labels
-                      ax=None,           # axes to draw on (None: a new figure)
-                      size:float=0.8):   # inches per image
+def plot_before_after(columns:dict,    # {title: generations (R,1,S,S) in [-1,1]}, same R conditions & seeds
+                      sources=None,    # planted source images (R,S,S): uint8, or [-1,1] with NaN rows blank
+                      row_labels=None, # R labels
+                      ax=None,         # axes to draw on (None: a new figure)
+                      size:float=0.8): # inches per image
     "Generations of the same conditions side by side, the planted source first."
     import matplotlib.pyplot as plt
     src = None if sources is None else torch.as_tensor(np.asarray(sources))

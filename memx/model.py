@@ -23,22 +23,22 @@ BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
 @dataclass
 class ModelConfig(Config):
     "Architecture and noise schedule of a `CondUNet`."
-    image_size: int = 32                             # S: images are (1,S,S)
-    in_channels: int = 1                             # grey-scale X-rays
-    block_out_channels: tuple[int, ...] = (32, 64, 64)  # channels per resolution level (level 0 = S×S)
-    layers_per_block: int = 1                        # resnets per level
+    image_size: int = 32                               # S: images are (1,S,S)
+    in_channels: int = 1                               # grey-scale X-rays
+    block_out_channels: tuple[int, ...] = (32, 64, 64) # channels per resolution level (level 0 = S×S)
+    layers_per_block: int = 1                          # resnets per level
     cross_attn_levels: tuple[bool, ...] = (False, False, True)  # cross-attention blocks per level
-    mid_attn: bool = True                            # cross-attention in the middle block (lowest resolution)
-    only_cross_attention: bool = False               # attention without self-attention (cheaper at high res)
-    pooled_cond: bool = False                        # also add pooled token embedding to the time embedding
-    attn_heads: int = 4                              # attention heads per block
-    norm_num_groups: int = 8                         # GroupNorm groups
-    cross_attention_dim: int = 64                    # D: token embedding size
-    vocab_size: int = 64                             # token ids 0..vocab_size-1 (pad=0, null=1, bos=2)
-    max_len: int = 20                                # L: condition length (bos + findings + metadata, padded)
-    num_train_timesteps: int = 1000                  # T
-    beta_schedule: str = 'squaredcos_cap_v2'         # or 'linear'
-    prediction_type: str = 'epsilon'                 # the network predicts ε
+    mid_attn: bool = True                              # cross-attention in the lowest-resolution block
+    only_cross_attention: bool = False                 # attention blocks without self-attention
+    pooled_cond: bool = False                          # pooled tokens added to the time embedding
+    attn_heads: int = 4                                # attention heads per block
+    norm_num_groups: int = 8                           # GroupNorm groups
+    cross_attention_dim: int = 64                      # D: token embedding size
+    vocab_size: int = 64                               # token ids 0..vocab_size-1 (pad 0, null 1, bos 2)
+    max_len: int = 20                                  # L: condition length in tokens, padded
+    num_train_timesteps: int = 1000                    # T
+    beta_schedule: str = 'squaredcos_cap_v2'           # or 'linear'
+    prediction_type: str = 'epsilon'                   # the network predicts ε
     def __post_init__(self):
         n = len(self.block_out_channels)
         if len(self.cross_attn_levels) != n:
@@ -261,10 +261,10 @@ def guided_eps(eps_c, eps_u, guidance:float):
 @dataclass
 class SamplingConfig(Config):
     "How generations are drawn: the settings every stage shares."
-    steps: int = 25          # sampling steps (they also fix the first timestep, where Wen's score is read)
-    sampler: str = 'ddim'    # 'ddim' or 'dpm' (both deterministic given x_T)
-    guidance: float = 3.0    # CFG scale s of conditional models
-    seed: int = 0            # generation j of a condition starts from noise seed `seed + j`
+    steps: int = 25       # sampling steps (they also fix the first timestep, where Wen's score is read)
+    sampler: str = 'ddim' # 'ddim' or 'dpm' (both deterministic given x_T)
+    guidance: float = 3.0 # CFG scale s of conditional models
+    seed: int = 0         # generation j of a condition starts from noise seed `seed + j`
 
 SAMPLING = SamplingConfig()  # the defaults of every function that samples
 
@@ -283,18 +283,18 @@ def _progress(it, on):
     return progress_bar(it, leave=False)
 
 # %% ../nbs/02_model.ipynb #90124572
-def sample(model:CondUNet,                 # the model that predicts ε(x_t, c)
-           tokens=None,                    # conditions (B,L) token ids (or give `emb`)
-           mask=None,                      # (B,L) True on real tokens; default tokens != pad
-           steps:int=SAMPLING.steps,       # sampling steps
-           guidance:float=1.0,             # CFG scale s (1: the conditional prediction alone)
-           sampler:str=SAMPLING.sampler,   # 'ddim' or 'dpm'
-           seeds=None,                     # one noise seed per sample (B,); None: the global RNG
-           emb=None,                       # token embeddings (B,L,D) instead of `tokens`
-           callback=None,                  # called as callback(i, t, xt, eps_c, eps_u) at every step
-           uncond_model:CondUNet|None=None,# ∅ from this model (two-model form)
-           x_T=None,                       # initial noise (B,C,S,S) instead of `seeds`
-           progress:bool=False):           # progress bar over the steps
+def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
+           tokens=None,                     # conditions (B,L) token ids (or give `emb`)
+           mask=None,                       # (B,L) True on real tokens; default tokens != pad
+           steps:int=SAMPLING.steps,        # sampling steps
+           guidance:float=1.0,              # CFG scale s (1: the conditional prediction alone)
+           sampler:str=SAMPLING.sampler,    # 'ddim' or 'dpm'
+           seeds=None,                      # one noise seed per sample (B,); None: the global RNG
+           emb=None,                        # token embeddings (B,L,D) instead of `tokens`
+           callback=None,                   # called as callback(i, t, xt, eps_c, eps_u) at every step
+           uncond_model:CondUNet|None=None, # ∅ from this model (two-model form)
+           x_T=None,                        # initial noise (B,C,S,S) instead of `seeds`
+           progress:bool=False):            # progress bar over the steps
     "Images (B,C,S,S) in [-1,1] for conditions `tokens`/`mask` (B,L) or `emb` (B,L,D), CFG scale `guidance`."
     cfg, dev = model.config, next(model.parameters()).device
     if sampler not in ('ddim', 'dpm'):
@@ -315,17 +315,17 @@ def sample(model:CondUNet,                 # the model that predicts ε(x_t, c)
     return xt.clamp(-1, 1)
 
 # %% ../nbs/02_model.ipynb #1154dfb2
-def guidance_norm(eps_cond,   # ε(x_t, c) (B,C,H,W)
-                  eps_uncond  # ε(x_t, ∅) (B,C,H,W)
+def guidance_norm(eps_cond,  # ε(x_t, c) (B,C,H,W)
+                  eps_uncond # ε(x_t, ∅) (B,C,H,W)
                  ) -> torch.Tensor:
     "‖ε(x_t,c) − ε(x_t,∅)‖₂ per sample: (B,)."
     return (eps_cond.float() - eps_uncond.float()).flatten(1).norm(dim=1)
 
 # %% ../nbs/02_model.ipynb #066b164c
-def generation_rows(tokens,   # conditions (C,L) token ids
-                    mask,     # (C,L) True on real tokens; None: tokens != pad
-                    n:int,    # generations per condition
-                    seed:int  # noise seed of each condition's first generation
+def generation_rows(tokens,  # conditions (C,L) token ids
+                    mask,    # (C,L) True on real tokens; None: tokens != pad
+                    n:int,   # generations per condition
+                    seed:int # noise seed of each condition's first generation
                    ) -> tuple:
     "Tokens (C·n,L), mask (C·n,L), seeds (C·n,) of `n` gens per condition; row c·n+j: cond c, seed `seed+j`."
     tokens = torch.as_tensor(tokens)
@@ -336,17 +336,17 @@ def generation_rows(tokens,   # conditions (C,L) token ids
     return tokens.repeat_interleave(n, 0), mask.repeat_interleave(n, 0), seeds
 
 # %% ../nbs/02_model.ipynb #1d556ea9
-def generate(model,                           # a `CondUNet`
-             tokens,                          # conditions (C,L) token ids
-             mask=None,                       # (C,L) True on real tokens
-             m:int=8,                         # generations per condition
-             seed:int=SAMPLING.seed,          # first noise seed
-             steps:int=SAMPLING.steps,        # sampling steps
-             sampler:str=SAMPLING.sampler,    # 'ddim' or 'dpm'
-             guidance:float=SAMPLING.guidance,# CFG scale
-             uncond_model=None,               # ∅ from this model (two-model form)
-             bs:int=256,                      # images per batch
-             progress:bool=False              # progress bar over batches
+def generate(model,                            # a `CondUNet`
+             tokens,                           # conditions (C,L) token ids
+             mask=None,                        # (C,L) True on real tokens
+             m:int=8,                          # generations per condition
+             seed:int=SAMPLING.seed,           # first noise seed
+             steps:int=SAMPLING.steps,         # sampling steps
+             sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
+             guidance:float=SAMPLING.guidance, # CFG scale
+             uncond_model=None,                # ∅ from this model (two-model form)
+             bs:int=256,                       # images per batch
+             progress:bool=False               # progress bar over batches
             ) -> torch.Tensor:
     "`m` generations (C,m,ch,S,S) per condition `tokens` (C,L) from noises `seed`..`seed+m-1` (same for all)."
     tr, mr, seeds = generation_rows(tokens, mask, m, seed)

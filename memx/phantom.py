@@ -32,8 +32,8 @@ def label_table() -> pd.DataFrame:
     return df[df['AP/PA'].isin(['AP', 'PA'])].reset_index(drop=True)
 
 # %% ../nbs/01a_phantom.ipynb #e071d0a0
-def sample_conditions(n:int, # number of rows to draw
-                      seed:int=0, # the draw is a pure function of (n, seed)
+def sample_conditions(n:int,            # number of rows to draw
+                      seed:int=0,       # the draw is a pure function of (n, seed)
                      ) -> pd.DataFrame: # Sex, Age, Frontal/Lateral, AP/PA + 14 observations (1/0/-1/NaN)
     "Draw `n` label rows (with sex, age and view) from CheXpert's frontal label co-occurrence table."
     if not isinstance(n, (int, np.integer)) or n < 0:
@@ -72,25 +72,25 @@ def _grid(size:int):
 @dataclass(frozen=True, eq=False)
 class PhantomPatient:
     "What stays the same across one phantom patient's studies."
-    seed:int                    # patient seed
-    lung:int                    # index into `lung_bank()`
-    cx:float                    # lung box centre x (image units, [-1, 1])
-    cy:float                    # lung box centre y (image units, [-1, 1])
-    w:float                     # lung box half-width (image units)
-    h:float                     # lung box half-height (image units)
-    rot:float                   # baseline rotation (radians)
-    heart:float                 # heart half-width / lung half-width (the normal cardiothoracic ratio)
-    heart_dx:float              # heart centre offset toward the patient's left (U units)
-    mediast:float               # superior mediastinum half-width (U units)
-    body:float                  # body half-width / lung half-width
-    breast:float                # breast shadow size (drawn when Sex is Female)
-    rib_period:float            # posterior rib spacing (V units)
-    rib_phase:float             # posterior rib phase
-    rib_curve:float             # posterior rib lateral droop
-    bone:float                  # bone density factor
-    mask:np.ndarray = field(repr=False)     # (128, 128) float32 smoothed lung mask in lung-box coordinates
-    air:np.ndarray = field(repr=False)      # (128, 128) float32 air thickness (mask, thinner at the edges)
-    texture:np.ndarray = field(repr=False)  # (64, 64) float32 vessel markings in lung-box coordinates
+    seed:int                               # patient seed
+    lung:int                               # index into `lung_bank()`
+    cx:float                               # lung box centre x (image units, [-1, 1])
+    cy:float                               # lung box centre y (image units, [-1, 1])
+    w:float                                # lung box half-width (image units)
+    h:float                                # lung box half-height (image units)
+    rot:float                              # baseline rotation (radians)
+    heart:float                            # heart half-width / lung half-width (normal cardiothoracic ratio)
+    heart_dx:float                         # heart centre offset toward the patient's left (U units)
+    mediast:float                          # superior mediastinum half-width (U units)
+    body:float                             # body half-width / lung half-width
+    breast:float                           # breast shadow size (drawn when Sex is Female)
+    rib_period:float                       # posterior rib spacing (V units)
+    rib_phase:float                        # posterior rib phase
+    rib_curve:float                        # posterior rib lateral droop
+    bone:float                             # bone density factor
+    mask:np.ndarray = field(repr=False)    # (128, 128) float32 smoothed lung mask in lung-box coordinates
+    air:np.ndarray = field(repr=False)     # (128, 128) float32 air thickness (mask, thinner at the edges)
+    texture:np.ndarray = field(repr=False) # (64, 64) float32 vessel markings in lung-box coordinates
 
 # %% ../nbs/01a_phantom.ipynb #62814fbc
 @functools.lru_cache(maxsize=512)
@@ -400,14 +400,14 @@ def label_vector(labels) -> np.ndarray:
     return v
 
 # %% ../nbs/01a_phantom.ipynb #e95935d9
-def render_phantom(labels=None, # a CSV row / dict of observations, finding name(s), or a (14,) array
-                   size:int=64, # output side (pixels); rendered directly at this size
-                   seed:int=0, # study seed: position, exposure, noise and the placement of every finding
-                   patient:int|PhantomPatient|None=None, # patient seed or identity (default: from `seed`)
-                   sex:str|None=None, # override the row's Sex
+def render_phantom(labels=None,         # a CSV row / dict of observations, finding name(s), or a (14,) array
+                   size:int=64,         # output side (pixels); rendered directly at this size
+                   seed:int=0,  # study seed: position, exposure, noise and the placement of every finding
+                   patient:int|PhantomPatient|None=None,  # patient seed or identity (default: from `seed`)
+                   sex:str|None=None,   # override the row's Sex
                    age:float|None=None, # override the row's Age
-                   view:str|None=None, # override the row's AP/PA
-                  ) -> np.ndarray: # (size, size) uint8 frontal chest X-ray
+                   view:str|None=None,  # override the row's AP/PA
+                  ) -> np.ndarray:      # (size, size) uint8 frontal chest X-ray
     "Render a frontal chest X-ray phantom showing `labels` (1 positive, -1 uncertain: at half strength)."
     if not isinstance(size, (int, np.integer)) or not 16 <= size <= 1024:
         raise ValueError(f"size must be an int in [16, 1024], got {size!r}")
@@ -463,11 +463,11 @@ def _split_table(split, pids, k, seed):
 
 # %% ../nbs/01a_phantom.ipynb #e16b9e51
 def phantom_tables(n_patients:int|None=None, # number of training patients (or give `n_images`)
-                   n_images:int|None=None, # number of training images (the last patient's studies are cut)
-                   studies_per_patient=2.0, # mean (geometric) or probabilities of 1, 2, ... studies
-                   seed:int=0, # random seed
-                   n_valid:int=16, # validation images (one study per patient)
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]: # train, valid: CSV_COLUMNS + patient/study_seed
+                   n_images:int|None=None,   # number of training images (the last patient's studies are cut)
+                   studies_per_patient=2.0,  # mean (geometric) or probabilities of 1, 2, ... studies
+                   seed:int=0,               # random seed
+                   n_valid:int=16,           # validation images (one study per patient)
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:  # train, valid: CSV_COLUMNS + patient/study_seed
     "The rows (CheXpert columns + render seeds) of a phantom CheXpert's train and valid splits."
     if (n_patients is None) == (n_images is None):
         raise ValueError("give exactly one of n_patients and n_images")
@@ -502,17 +502,17 @@ def _build(folder, tables:dict, size:int, fmt:str, progress):
         atomic_write_text(folder/f'{split}.csv', df[CSV_COLUMNS].to_csv(index=False))
 
 # %% ../nbs/01a_phantom.ipynb #a2c1a22d
-def make_phantom_chexpert(root, # folder that will hold `CheXpert-v1.0-small/`
+def make_phantom_chexpert(root,                     # folder that will hold `CheXpert-v1.0-small/`
                           n_patients:int|None=None, # training set size in patients (give one)
-                          n_images:int|None=None, # training set size in images (give one)
-                          studies_per_patient=2.0, # mean (geometric) or probabilities of 1, 2, ... studies
-                          size:int=128, # image side
-                          seed:int=0, # random seed
-                          n_valid:int=16, # validation images
-                          fmt:str='jpg', # 'jpg' (quality 95) or 'png'
-                          overwrite:bool=False, # replace a different folder
-                          progress:bool|None=None, # progress bar (default: > 500 images)
-                         ) -> Path: # the `CheXpert-v1.0-small` folder
+                          n_images:int|None=None,   # training set size in images (give one)
+                          studies_per_patient=2.0,  # mean (geometric) or probabilities of 1, 2, ... studies
+                          size:int=128,             # image side
+                          seed:int=0,               # random seed
+                          n_valid:int=16,           # validation images
+                          fmt:str='jpg',            # 'jpg' (quality 95) or 'png'
+                          overwrite:bool=False,     # replace a different folder
+                          progress:bool|None=None,  # progress bar (default: > 500 images)
+                         ) -> Path:                 # the `CheXpert-v1.0-small` folder
     "Write a phantom data set in CheXpert's on-disk layout (atomic, idempotent); return its top folder."
     if fmt not in ('jpg', 'png'): raise ValueError(f"fmt must be 'jpg' or 'png', got {fmt!r}")
     if not isinstance(size, (int, np.integer)) or not 16 <= size <= 1024:

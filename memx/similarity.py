@@ -111,11 +111,11 @@ def gaussian_blur(x, sigma, win:int=7) -> torch.Tensor:
     return F.conv2d(y, g[:, None, None, :], groups=B).reshape(B, 1, H, W)
 
 # %% ../nbs/02a_similarity.ipynb #3bca9e71
-def ssim(a,                              # matched images (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]
-         b,                              # the images matched with `a`, same shape
-         win:int=7,                      # gaussian window size
-         sigma:float=1.5,                # gaussian window width
-         data_range:float=2.) -> torch.Tensor:  # max − min of the pixel values ([-1,1]: 2)
+def ssim(a,                                    # matched images (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]
+         b,                                    # the images matched with `a`, same shape
+         win:int=7,                            # gaussian window size
+         sigma:float=1.5,                      # gaussian window width
+         data_range:float=2.) -> torch.Tensor: # max − min of the pixel values ([-1,1]: 2)
     "Mean SSIM of matched pairs of images `a`, `b` (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]: (N,)."
     a, b = as_images(a), as_images(b)
     if a.shape != b.shape:
@@ -128,11 +128,11 @@ def ssim(a,                              # matched images (N,S,S) or (N,1,S,S), 
     return s.flatten(1).mean(1)
 
 # %% ../nbs/02a_similarity.ipynb #024a07a6
-def ssim_nn(queries,                     # images (Q,…), uint8 or [-1,1]
-            bank,                        # the bank (N,…), uint8 or [-1,1]
-            k:int=1,                     # neighbours kept
-            candidates:int=32,           # pixel-L2 candidates re-ranked by SSIM
-            chunk:int=4096):             # bank images per chunk of the pixel search
+def ssim_nn(queries,           # images (Q,…), uint8 or [-1,1]
+            bank,              # the bank (N,…), uint8 or [-1,1]
+            k:int=1,           # neighbours kept
+            candidates:int=32, # pixel-L2 candidates re-ranked by SSIM
+            chunk:int=4096):   # bank images per chunk of the pixel search
     "SSIM top-`k` in `bank` (N,…) of `queries` (Q,…) among `candidates` L2-nearest: (ssim (Q,k), idx (Q,k))."
     if k > min(candidates, len(bank)):
         raise ValueError(f"k={k} exceeds candidates={candidates} or the bank's {len(bank)} images")
@@ -146,10 +146,10 @@ def ssim_nn(queries,                     # images (Q,…), uint8 or [-1,1]
     return top, ci.gather(1, j)
 
 # %% ../nbs/02a_similarity.ipynb #915c018e
-def feature_nn(queries,                  # descriptors (Q,D) (normalized here), array or tensor
-               bank,                     # descriptors (N,D) (normalized here), array or tensor
-               k:int=1,                  # neighbours kept
-               chunk:int=65536):         # bank rows per chunk
+def feature_nn(queries,          # descriptors (Q,D) (normalized here), array or tensor
+               bank,             # descriptors (N,D) (normalized here), array or tensor
+               k:int=1,          # neighbours kept
+               chunk:int=65536): # bank rows per chunk
     "Top-`k` cosine neighbours in `bank` (N,D) of `queries` (Q,D), chunk by chunk: (sim (Q,k), idx (Q,k))."
     if not 1 <= k <= len(bank): raise ValueError(f"k={k} must be in 1..{len(bank)} (the bank's size)")
     q = F.normalize(torch.as_tensor(np.asarray(queries) if not isinstance(queries, torch.Tensor)
@@ -166,9 +166,9 @@ def feature_nn(queries,                  # descriptors (Q,D) (normalized here), 
     return best_s, best_i
 
 # %% ../nbs/02a_similarity.ipynb #19266078
-def is_copy(dist,     # (…) RMS distance of each generation to its nearest distinct training image
-            nn,       # (…) the source row of that training image
-            source,   # (…) broadcastable: planted source row of each generation's condition, -1 where none
+def is_copy(dist,          # (…) RMS distance of each generation to its nearest distinct training image
+            nn,            # (…) the source row of that training image
+            source,        # (…) planted source row of each generation's condition, -1 where none
             max_dist:float # the copy threshold (`copy_threshold`)
            ) -> np.ndarray:
     "The copy rule: within `max_dist` of the nearest training image, which is a planted condition's source."
@@ -176,9 +176,9 @@ def is_copy(dist,     # (…) RMS distance of each generation to its nearest dis
     return (np.asarray(dist) < max_dist) & ((src < 0) | (np.asarray(nn) == src))
 
 # %% ../nbs/02a_similarity.ipynb #c0c42a22
-def nearest_copies(images,   # generations (C,m,1,S,S) or (C,m,S,S) in [-1,1]
-                   data,     # the `XrayData` they were trained on
-                   source,   # (C,) planted source row of each condition, -1 for none
+def nearest_copies(images,        # generations (C,m,1,S,S) or (C,m,S,S) in [-1,1]
+                   data,          # the `XrayData` they were trained on
+                   source,        # (C,) planted source row of each condition, -1 for none
                    max_dist:float # the copy threshold
                   ) -> tuple:
     "(dist (C,m), nearest source row (C,m), copies (C,m) by `is_copy`) of each condition's generations."
@@ -189,22 +189,22 @@ def nearest_copies(images,   # generations (C,m,1,S,S) or (C,m,S,S) in [-1,1]
     return d, nn, is_copy(d, nn, np.asarray(source)[:, None], max_dist)
 
 # %% ../nbs/02a_similarity.ipynb #9379151f
-def copy_share(images,   # generations (C,m,…) in [-1,1]
-               data,     # the `XrayData` they were trained on
-               source,   # (C,) planted source row of each condition, -1 for none
+def copy_share(images,        # generations (C,m,…) in [-1,1]
+               data,          # the `XrayData` they were trained on
+               source,        # (C,) planted source row of each condition, -1 for none
                max_dist:float # the copy threshold
               ) -> np.ndarray:
     "Empirical memorization: the share of each condition's generations that copy a training image: (C,)."
     return nearest_copies(images, data, source, max_dist)[2].mean(1)
 
 # %% ../nbs/02a_similarity.ipynb #0b6ae1d5
-def copy_table(data,           # the `XrayData` the generations were trained on
-               x,              # generations (C·n,1,S,S) in [-1,1], condition-major
-               conds,          # (C,) condition strings
-               planted,        # (C,) bool
-               source,         # (C,) planted source rows, -1 for controls
-               n_samples:int,  # generations per condition, n
-               max_dist:float       # the copy threshold
+def copy_table(data,          # the `XrayData` the generations were trained on
+               x,             # generations (C·n,1,S,S) in [-1,1], condition-major
+               conds,         # (C,) condition strings
+               planted,       # (C,) bool
+               source,        # (C,) planted source rows, -1 for controls
+               n_samples:int, # generations per condition, n
+               max_dist:float # the copy threshold
               ) -> pd.DataFrame:
     "Per condition: share of generations that copy (`copy_share`) and their median distance to nearest image."
     x = torch.as_tensor(x)

@@ -26,17 +26,17 @@ __all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 
 @dataclass
 class ExperimentConfig(Config):
     "A whole run: data, planted testbed, model preset and training."
-    name: str = 'demo'                  # run folder name under `runs`
-    runs: str = 'runs'                  # folder of the run folders (and the rendered phantom under `_data/`)
-    data: str = 'phantom'               # 'phantom' or a CheXpert root folder
-    phantom_images: int = 256           # phantom training images (before planting)
+    name: str = 'demo'        # run folder name under `runs`
+    runs: str = 'runs'        # folder of the run folders (and the rendered phantom under `_data/`)
+    data: str = 'phantom'     # 'phantom' or a CheXpert root folder
+    phantom_images: int = 256 # phantom training images (before planting)
     data_cfg: DataConfig = field(       # loader options (root is filled in)
         default_factory=lambda: DataConfig(size=32))
     testbed: TestbedConfig|None = field(    # None: plant nothing
         default_factory=lambda: TestbedConfig(k=8, d=16))
-    variant: str = 'cfg'                # 'cfg' | 'nocfg' | 'uncond' (sets train.p_uncond)
-    preset: str = 'tiny'                # model preset of `memx.model`
-    model: dict = field(default_factory=dict)  # overrides of the preset (e.g. {"cross_attention_dim": 128})
+    variant: str = 'cfg'                      # 'cfg' | 'nocfg' | 'uncond' (sets train.p_uncond)
+    preset: str = 'tiny'                      # model preset of `memx.model`
+    model: dict = field(default_factory=dict) # overrides of the preset (e.g. {"cross_attention_dim": 128})
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=100, lr=3e-3))
     def __post_init__(self):
         if self.variant not in VARIANTS:
@@ -78,9 +78,9 @@ def _config_diff(path, cfg:ExperimentConfig) -> dict:
 
 # %% ../nbs/03a_study.ipynb #5dcd2904
 def run_experiment(cfg:ExperimentConfig, # the run
-                   resume:bool=True,      # continue from the run folder's newest checkpoint
-                   progress:bool=True,    # progress bars
-                   device=None):          # training device (default: the best available)
+                   resume:bool=True,     # continue from the run folder's newest checkpoint
+                   progress:bool=True,   # progress bars
+                   device=None):         # training device (default: the best available)
     "Train `cfg` into `<runs>/<name>` (resuming a checkpoint if any): (run folder, learner, data, manifest)."
     data, man = prepare_data(cfg, progress)
     rd = run_dir(cfg.name, cfg.runs)
@@ -161,18 +161,18 @@ def _check_summary(tab:pd.DataFrame, max_dist:float, n_samples:int, **settings) 
             **settings}
 
 # %% ../nbs/03a_study.ipynb #551ae2a5
-def memorization_check(model:CondUNet,                 # the trained model
-                       data:XrayData,                  # its training data (with the planted testbed)
-                       man:dict,                       # the testbed manifest
-                       n_controls:int=32,              # control conditions beside the planted ones
-                       n_samples:int=4,                # generations per condition
-                       steps:int=SAMPLING.steps,       # sampling steps
+def memorization_check(model:CondUNet,                   # the trained model
+                       data:XrayData,                    # its training data (with the planted testbed)
+                       man:dict,                         # the testbed manifest
+                       n_controls:int=32,                # control conditions beside the planted ones
+                       n_samples:int=4,                  # generations per condition
+                       steps:int=SAMPLING.steps,         # sampling steps
                        guidance:float=SAMPLING.guidance, # CFG scale
-                       sampler:str=SAMPLING.sampler,   # 'ddim' or 'dpm'
-                       max_dist:float|None=None,            # copy threshold; default `copy_threshold(data)`
-                       wen_n:int=4,                    # noise seeds of the Wen score
-                       seed:int=SAMPLING.seed,         # seed of the controls and of the noises
-                       bs:int=64):                     # generations per batch
+                       sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
+                       max_dist:float|None=None,         # copy threshold; default `copy_threshold(data)`
+                       wen_n:int=4,                      # noise seeds of the Wen score
+                       seed:int=SAMPLING.seed,           # seed of the controls and of the noises
+                       bs:int=64):                       # generations per batch
     "Per-condition copy stats, detection scores on a planted testbed: (table, summary, samples (C·n,1,S,S))."
     max_dist = copy_threshold(data) if max_dist is None else max_dist
     conds, planted, source = eval_conditions(data, man, n_controls, seed)
@@ -259,18 +259,18 @@ def _load_detect_inputs(run_path, uncond_run, n_controls:int, seed:int):
     return r, um, eval_conditions(r.data, r.man, n_controls, seed)
 
 # %% ../nbs/04_detect.ipynb #5a8b4ce8
-def detect_run(run_path,                # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
-               n_controls:int=32,       # control conditions beside the planted ones
-               uncond_run=None,         # run folder of an unconditional model: ∅ of the two-model form
-               quick:bool=False,        # fast pass: ≤ 8 controls, n ≤ 2, 10 steps, m ≤ 4
-               n:int=4,                 # generations of the Wen scores
-               steps:int=SAMPLING.steps,            # sampling steps
-               m:int=8,                 # generations of the Carlini / nearest-neighbour baselines
-               guidance:float|None=None,# CFG scale; default 3 ('cfg'), 1 ('nocfg')
-               sampler:str=SAMPLING.sampler,      # 'ddim' or 'dpm'
-               seed:int=SAMPLING.seed,              # seed of the controls' choice and of the noises
-               progress:bool=True,      # progress bars
-               write:bool=True):        # write results/ and figures/
+def detect_run(run_path,                     # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
+               n_controls:int=32,            # control conditions beside the planted ones
+               uncond_run=None,              # run folder of an unconditional model: ∅ of the two-model form
+               quick:bool=False,             # fast pass: ≤ 8 controls, n ≤ 2, 10 steps, m ≤ 4
+               n:int=4,                      # generations of the Wen scores
+               steps:int=SAMPLING.steps,     # sampling steps
+               m:int=8,                      # generations of the Carlini / nearest-neighbour baselines
+               guidance:float|None=None,     # CFG scale; default 3 ('cfg'), 1 ('nocfg')
+               sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+               seed:int=SAMPLING.seed,       # seed of the controls' choice and of the noises
+               progress:bool=True,           # progress bars
+               write:bool=True):             # write results/ and figures/
     "Run all detectors on `run_path`'s planted/control conditions, explain top ones, write: (table, summary)."
     if quick: n_controls, n, steps, m = min(n_controls, 8), min(n, 2), min(steps, 10), min(m, 4)
     r, um, (conds, planted, source) = _load_detect_inputs(run_path, uncond_run, n_controls, seed)
@@ -304,12 +304,12 @@ from .validate import (TrainingIndex, calibrate_copy_threshold, evaluate_generat
                            plot_score_similarity, plot_umap)
 
 # %% ../nbs/05_validate.ipynb #8abc8000
-def condition_scores(run,                          # a `Run`
-                     conds,                        # (C,) condition strings
-                     n:int=1,                      # noise seeds of the score
-                     seed:int=SAMPLING.seed,       # first noise seed
-                     steps:int=SAMPLING.steps,     # sampling steps (fix the first timestep)
-                     sampler:str=SAMPLING.sampler  # 'ddim' or 'dpm'
+def condition_scores(run,                         # a `Run`
+                     conds,                       # (C,) condition strings
+                     n:int=1,                     # noise seeds of the score
+                     seed:int=SAMPLING.seed,      # first noise seed
+                     steps:int=SAMPLING.steps,    # sampling steps (fix the first timestep)
+                     sampler:str=SAMPLING.sampler # 'ddim' or 'dpm'
                     ) -> tuple[np.ndarray, str]:
     "Wen first-step score of `conds` (C,), `n` seeds: `wen_k1_n{n}` of detect.csv if complete, else computed."
     p, col = run.rd.results/'detect.csv', f'wen_k1_n{n}'
@@ -351,10 +351,10 @@ def _validation_figures(rd, tab:pd.DataFrame, x, index:TrainingIndex, hits:dict,
 def validate_run(run_path,                     # a run folder (or `memx.study.Run`)
                  n_controls:int=32,            # control conditions beside the planted ones
                  n_gen:int=4,                  # generations per condition
-                 steps:int=SAMPLING.steps,                 # sampling steps
+                 steps:int=SAMPLING.steps,     # sampling steps
                  guidance:float|None=None,     # sampling guidance (default: 3 with CFG, else 1)
-                 sampler:str=SAMPLING.sampler,           # sampler ('ddim' or 'dpm')
-                 seed:int=SAMPLING.seed,                   # seed
+                 sampler:str=SAMPLING.sampler, # sampler ('ddim' or 'dpm')
+                 seed:int=SAMPLING.seed,       # seed
                  q:float=0.99,                 # quantile of the copy thresholds
                  retrain:bool=False,           # `validation_models`: retrain
                  enc_epochs:int=100,           # `validation_models`: encoder epochs
@@ -453,12 +453,12 @@ def _cost(cost:dict, n:int) -> dict:
             'opt_evals_per_mitigated_gen': cost['opt_evals'] / k if k else np.nan}
 
 # %% ../nbs/06_mitigate.ipynb #47833999
-def mitigate_run(run,                         # a run folder (or `memx.study.Run`) trained with CFG
+def mitigate_run(run,                          # a run folder (or `memx.study.Run`) trained with CFG
                  cfg:MitigateConfig|None=None, # what to measure (default `MitigateConfig()`)
-                 trained=(),                  # runs trained with a mitigation (MemFilter, de-duplicated data)
-                 encoder:bool=True,           # also FD, KID, label fidelity with the run's validation nets
-                 vm=None,                     # (encoder, classifier) instead of `validation_models(run)`
-                 write:bool=True,             # write results and figures into the run folder
+                 trained=(),                   # runs trained with a mitigation (MemFilter, de-duplication)
+                 encoder:bool=True,            # also FD, KID, label fidelity with the run's validation nets
+                 vm=None,                      # (encoder, classifier) instead of `validation_models(run)`
+                 write:bool=True,              # write results and figures into the run folder
                  progress:bool=True) -> pd.DataFrame:
     "Methods of `cfg` over their knobs, runs in `trained`, vs the unmitigated model: same conditions, seeds."
     c, r = cfg or MitigateConfig(), run if isinstance(run, Run) else load_run(run)

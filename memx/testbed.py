@@ -17,12 +17,12 @@ __all__ = ['TestbedConfig', 'plant', 'control_conditions', 'novel_conditions', '
 @dataclass
 class TestbedConfig(Config):
     "What to plant: K images, each ×D in training, optionally with a unique condition."
-    k: int = 8               # K: number of planted training images
-    d: int = 10              # D: copies of each planted image in the training split (1: not duplicated)
-    unique: bool = True      # give each planted image (and its copies) a condition no other image has
-    how: str = 'marker'      # unique condition: 'marker' (`<markI>`) | 'rare' (unseen findings + metadata)
-    n_findings: int = 3      # findings in a 'rare' combination
-    seed: int = 0            # seed of the choice of images and rare combinations
+    k: int = 8          # K: number of planted training images
+    d: int = 10         # D: copies of each planted image in the training split (1: not duplicated)
+    unique: bool = True # give each planted image (and its copies) a condition no other image has
+    how: str = 'marker' # unique condition: 'marker' (`<markI>`) | 'rare' (unseen findings + metadata)
+    n_findings: int = 3 # findings in a 'rare' combination
+    seed: int = 0       # seed of the choice of images and rare combinations
 
 # %% ../nbs/01b_testbed.ipynb #83de46eb
 def _rare_conditions(data:XrayData, src, cfg:TestbedConfig, rng) -> list[str]:

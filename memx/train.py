@@ -35,23 +35,23 @@ VARIANTS = {'cfg': 0.1, 'nocfg': 0.0, 'uncond': 1.0}
 @dataclass
 class TrainConfig(Config):
     "Everything that shapes one training run."
-    epochs: int = 20             # passes over the training split
-    bs: int = 32                 # batch size
-    lr: float = 2e-3             # peak learning rate
-    wd: float = 0.0              # decoupled weight decay (AdamW)
-    schedule: str = 'onecycle'   # 'onecycle' | 'cosine' (linear warm-up then cosine) | 'constant'
-    pct_warmup: float = 0.1      # share of training spent warming up
-    p_uncond: float = 0.1        # CFG condition dropout: 0.1 with CFG, 0 without, 1 unconditional
-    ema_decay: float = 0.999     # EMA of the weights (used for sampling)
-    grad_clip: float = 1.0       # max gradient norm (0 = off)
-    min_snr_gamma: float = 0.0   # min-SNR-γ loss weighting (0 = plain ε-MSE)
-    mixed_precision: str = 'auto'# 'auto' (bf16 on CUDA, fp32 elsewhere) | 'bf16' | 'no'
-    ckpt_every: int = 5          # epochs between checkpoints (the last epoch is always saved)
-    keep_ckpts: int = 2          # how many checkpoints stay on disk
-    sample_every: int = 0        # epochs between sample grids (0 = only at the end)
-    seed: int = 0                # seeds noise, timesteps, dropout and data order
-    mem_filter_pct: float = 0.   # percentile τ of `memx.mitigate.MemFilter` (0 = off), added by `memx.study`
-    mem_filter_warmup: int = 10  # epochs before that filter starts
+    epochs: int = 20              # passes over the training split
+    bs: int = 32                  # batch size
+    lr: float = 2e-3              # peak learning rate
+    wd: float = 0.0               # decoupled weight decay (AdamW)
+    schedule: str = 'onecycle'    # 'onecycle' | 'cosine' (linear warm-up then cosine) | 'constant'
+    pct_warmup: float = 0.1       # share of training spent warming up
+    p_uncond: float = 0.1         # CFG condition dropout: 0.1 with CFG, 0 without, 1 unconditional
+    ema_decay: float = 0.999      # EMA of the weights (used for sampling)
+    grad_clip: float = 1.0        # max gradient norm (0 = off)
+    min_snr_gamma: float = 0.0    # min-SNR-γ loss weighting (0 = plain ε-MSE)
+    mixed_precision: str = 'auto' # 'auto' (bf16 on CUDA, fp32 elsewhere) | 'bf16' | 'no'
+    ckpt_every: int = 5           # epochs between checkpoints (the last epoch is always saved)
+    keep_ckpts: int = 2           # how many checkpoints stay on disk
+    sample_every: int = 0         # epochs between sample grids (0 = only at the end)
+    seed: int = 0                 # seeds noise, timesteps, dropout and data order
+    mem_filter_pct: float = 0.    # percentile τ of `memx.mitigate.MemFilter` (0 = off), added by `memx.study`
+    mem_filter_warmup: int = 10   # epochs before that filter starts
 
     def __post_init__(self):
         if self.schedule not in ('onecycle', 'cosine', 'constant'):
@@ -321,13 +321,13 @@ def world() -> tuple[int, int]:
     return int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))
 
 # %% ../nbs/03_train.ipynb #df64cd1e
-def make_learner(model:CondUNet,            # the model to train
-                 dls,                       # `DataLoaders` of (x0, tokens, mask) batches
-                 cfg:TrainConfig,           # how to train
-                 run:RunDir|None=None,      # write checkpoints, logs and sample grids here
-                 sample_conds=None,         # (tokens, mask) of the conditions of the sample grids
-                 quiet:bool=False,          # no progress bar, no logger
-                 cbs_extra=()               # further callbacks from the caller (e.g. `MemFilter`)
+def make_learner(model:CondUNet,       # the model to train
+                 dls,                  # `DataLoaders` of (x0, tokens, mask) batches
+                 cfg:TrainConfig,      # how to train
+                 run:RunDir|None=None, # write checkpoints, logs and sample grids here
+                 sample_conds=None,    # (tokens, mask) of the conditions of the sample grids
+                 quiet:bool=False,     # no progress bar, no logger
+                 cbs_extra=()          # further callbacks from the caller (e.g. `MemFilter`)
                 ) -> Learner:
     "A fastai `Learner` that trains `model` as a diffusion model on batches `(x0, tokens, mask)` of `dls`."
     seed_everything(cfg.seed)
@@ -363,14 +363,14 @@ def _check_same_config(ckpt:Path, model:CondUNet):
                          f"differing fields (checkpoint, current): {diff}")
 
 # %% ../nbs/03_train.ipynb #d8719725
-def train(model:CondUNet,         # the model to train
-          dls,                    # `DataLoaders` of (x0, tokens, mask) batches
-          cfg:TrainConfig,        # how to train
-          run:RunDir|None=None,   # the run folder (checkpoints, logs, samples)
-          resume:bool=True,       # continue from the newest checkpoint in `run`
-          sample_conds=None,      # (tokens, mask) of the conditions of the sample grids
-          quiet:bool=False,       # no progress bar
-          cbs_extra=()            # further callbacks from the caller
+def train(model:CondUNet,       # the model to train
+          dls,                  # `DataLoaders` of (x0, tokens, mask) batches
+          cfg:TrainConfig,      # how to train
+          run:RunDir|None=None, # the run folder (checkpoints, logs, samples)
+          resume:bool=True,     # continue from the newest checkpoint in `run`
+          sample_conds=None,    # (tokens, mask) of the conditions of the sample grids
+          quiet:bool=False,     # no progress bar
+          cbs_extra=()          # further callbacks from the caller
          ) -> Learner:
     "Train `model` on `dls` for `cfg.epochs`, resuming from the newest checkpoint in `run` when there is one."
     learn, start = make_learner(model, dls, cfg, run, sample_conds, quiet, cbs_extra), 0

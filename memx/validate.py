@@ -22,7 +22,7 @@ __all__ = ['TrainingIndex', 'calibrate_copy_threshold', 'memorization_rate', 'pa
 class TrainingIndex:
     "Distinct training images of `data` and their descriptors under each metric: top-k similarity queries."
     metrics = ('pixel', 'ssim', 'encoder', 'classifier')
-    def __init__(self, data,                 # an `XrayData` (or anything with images, df, split_idx)
+    def __init__(self, data,                  # an `XrayData` (or anything with images, df, split_idx)
                  encoder:nn.Module|None=None, # network of the 'encoder' metric
                  clf:SmallCNN|None=None,      # network of the 'classifier' metric
                  split:str='train',           # the bank's split
@@ -56,10 +56,10 @@ class TrainingIndex:
         return s.numpy(), self.src[i.numpy()]
 
 # %% ../nbs/05_validate.ipynb #da02a93e
-def calibrate_copy_threshold(index:TrainingIndex,   # the training bank (with the metric's network)
-                             metric:str='encoder',  # one of `TrainingIndex.metrics`
-                             q:float=0.99,          # quantile of the real images' top-1 similarities
-                             split:str='heldout'    # real images that are not copies (unseen patients)
+def calibrate_copy_threshold(index:TrainingIndex,  # the training bank (with the metric's network)
+                             metric:str='encoder', # one of `TrainingIndex.metrics`
+                             q:float=0.99,         # quantile of the real images' top-1 similarities
+                             split:str='heldout'   # real images that are not copies (unseen patients)
                             ) -> float:
     "Copy threshold under `metric`: `q`-quantile of top-1 similarities of real `split` images to the bank."
     rows = index.data.split_idx(split)
@@ -77,11 +77,11 @@ def memorization_rate(sim_top1, threshold:float) -> np.ndarray:
     return (s > threshold).mean(1)
 
 # %% ../nbs/05_validate.ipynb #0b9e3c47
-def patient_copy_rates(index:TrainingIndex,   # the training bank
-                       threshold:float,       # the copy threshold under `metric`
-                       metric:str='encoder',  # one of `TrainingIndex.metrics`
-                       max_n:int=2048,        # at most this many left-out studies
-                       seed:int=0             # seed of the choice of left-out studies
+def patient_copy_rates(index:TrainingIndex,  # the training bank
+                       threshold:float,      # the copy threshold under `metric`
+                       metric:str='encoder', # one of `TrainingIndex.metrics`
+                       max_n:int=2048,       # at most this many left-out studies
+                       seed:int=0            # seed of the choice of left-out studies
                       ) -> dict:
     "Copy rates of real images: leave-one-study-out of training patients with ≥ 2 studies vs unseen patients."
     data, pat = index.data, index.data.df.patient.to_numpy()
@@ -121,10 +121,10 @@ def frechet_distance(feats_a, feats_b) -> float:
     return float(max(d @ d + np.trace(ca) + np.trace(cb) - 2 * tr_sqrt, 0.))
 
 # %% ../nbs/05_validate.ipynb #18567b68
-def kid(feats_a,                   # features (N,D)
-        feats_b,                   # features (M,D)
-        subsets:int=100,           # number of the random subsets
-        subset_size:int=1000,      # size of the random subsets
+def kid(feats_a,              # features (N,D)
+        feats_b,              # features (M,D)
+        subsets:int=100,      # number of the random subsets
+        subset_size:int=1000, # size of the random subsets
         seed:int=0) -> tuple[float, float]:
     "KID of `feats_a` (N,D), `feats_b` (M,D): unbiased MMD², cubic kernel, over subsets: (mean, std)."
     a, b = _float64(feats_a), _float64(feats_b)
@@ -154,10 +154,10 @@ def cond_labels(conds, findings=FINDINGS):
     return y, m
 
 # %% ../nbs/05_validate.ipynb #2eb80170
-def label_fidelity(clf:SmallCNN,    # a classifier from `train_classifier`
-                   images,          # (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]
-                   labels,          # (N,14) 0/1 labels in `FINDINGS` order (e.g. `cond_labels` of conditions)
-                   label_mask=None  # (N,14) bool: which labels count (default: all)
+def label_fidelity(clf:SmallCNN,   # a classifier from `train_classifier`
+                   images,         # (N,S,S) or (N,1,S,S), uint8 or float in [-1,1]
+                   labels,         # (N,14) 0/1 labels in `FINDINGS` order (e.g. `cond_labels` of conditions)
+                   label_mask=None # (N,14) bool: which labels count (default: all)
                   ) -> dict:
     "Per-finding AUROC of the classifier on `images` vs `labels` (N,14) (where `label_mask`), and their mean."
     from sklearn.metrics import roc_auc_score
@@ -212,13 +212,13 @@ def evaluate_generations(data,                          # the `XrayData` the gen
     return out
 
 # %% ../nbs/05_validate.ipynb #251c1371
-def plot_gallery(gens,                # generations (R,S,S)
-                 nn_imgs,             # their nearest images (R,k,S,S)
-                 sims,                # their similarities (R,k)
-                 titles=None,         # a label per row
-                 ax=None,             # the Axes to draw on
-                 size:float=0.8,      # inches per image (new figure)
-                 pad:int=2):          # pixels between images
+def plot_gallery(gens,           # generations (R,S,S)
+                 nn_imgs,        # their nearest images (R,k,S,S)
+                 sims,           # their similarities (R,k)
+                 titles=None,    # a label per row
+                 ax=None,        # the Axes to draw on
+                 size:float=0.8, # inches per image (new figure)
+                 pad:int=2):     # pixels between images
     "Each generation (R,S,S) beside its nearest training images (R,k,S,S), labelled with similarities (R,k)."
     import matplotlib.pyplot as plt
     g = (as_images(gens)[:, 0] + 1) / 2
@@ -252,10 +252,10 @@ def plot_gallery(gens,                # generations (R,S,S)
     return ax
 
 # %% ../nbs/05_validate.ipynb #9dea1776
-def plot_score_similarity(score,                    # per condition (C,): detection score
-                          sim,                      # per condition (C,): top-1 similarity
-                          planted,                  # per condition (C,): planted?
-                          ax=None,                  # the Axes
+def plot_score_similarity(score,                     # per condition (C,): detection score
+                          sim,                       # per condition (C,): top-1 similarity
+                          planted,                   # per condition (C,): planted?
+                          ax=None,                   # the Axes
                           threshold:float|None=None, # a copy threshold to draw
                           xlabel:str='Wen score (first step)',
                           ylabel:str='top-1 similarity to training'):
@@ -278,14 +278,14 @@ def plot_score_similarity(score,                    # per condition (C,): detect
     return ax
 
 # %% ../nbs/05_validate.ipynb #2f4e2070
-def plot_umap(train_feats,          # training descriptors (N,D)
-              gen_feats,            # generated descriptors (G,D)
-              gen_scores,           # a score per generation (G,)
-              ax=None,              # the Axes
-              seed:int=0,           # seed of the embedding
-              n_neighbors:int=15,   # UMAP neighbours
-              cmap:str='viridis',   # colour map
-              method:str='umap'):   # 'umap' | 'pca'
+def plot_umap(train_feats,        # training descriptors (N,D)
+              gen_feats,          # generated descriptors (G,D)
+              gen_scores,         # a score per generation (G,)
+              ax=None,            # the Axes
+              seed:int=0,         # seed of the embedding
+              n_neighbors:int=15, # UMAP neighbours
+              cmap:str='viridis', # colour map
+              method:str='umap'): # 'umap' | 'pca'
     "UMAP (or PCA) of training (grey) and generated descriptors (N,D), generations coloured by score (N,)."
     import matplotlib.pyplot as plt
     a, b = _float64(train_feats), _float64(gen_feats)

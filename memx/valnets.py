@@ -23,16 +23,16 @@ __all__ = ['xray_augment', 'NetConfig', 'SmallCNN', 'info_nce', 'data_key', 'tra
            'save_net', 'load_net', 'validation_models']
 
 # %% ../nbs/04a_valnets.ipynb #2d0c0980
-def xray_augment(x,                          # images (B,1,S,S) in [-1,1]
-                 g:torch.Generator|None=None,  # generator of the random edits
-                 scale=(0.7, 1.),            # crop area share range
-                 ratio:float=1.15,           # max aspect ratio of the crop
-                 rot:float=7.,               # max rotation (degrees)
-                 gamma=(0.8, 1.25),          # gamma range
-                 contrast=(0.8, 1.2),        # contrast factor range
-                 p_blur:float=0.3,           # probability of a blur
-                 blur=(0.3, 0.8),            # blur σ range (pixels)
-                 noise:float=0.03            # max std of the gaussian noise ([0,1] units)
+def xray_augment(x,                           # images (B,1,S,S) in [-1,1]
+                 g:torch.Generator|None=None, # generator of the random edits
+                 scale=(0.7, 1.),             # crop area share range
+                 ratio:float=1.15,            # max aspect ratio of the crop
+                 rot:float=7.,                # max rotation (degrees)
+                 gamma=(0.8, 1.25),           # gamma range
+                 contrast=(0.8, 1.2),         # contrast factor range
+                 p_blur:float=0.3,            # probability of a blur
+                 blur=(0.3, 0.8),             # blur σ range (pixels)
+                 noise:float=0.03             # max std of the gaussian noise ([0,1] units)
                 ) -> torch.Tensor:
     "Random views of `x` (B,1,S,S) in [-1,1]: resized crop, rotation, gamma, contrast, blur, noise; no flips."
     B, dev = len(x), x.device
@@ -56,16 +56,16 @@ def xray_augment(x,                          # images (B,1,S,S) in [-1,1]
 @dataclass
 class NetConfig(Config):
     "A small CNN of memx's validation (copy-detection encoder or finding classifier) and how it was trained."
-    kind: str = 'encoder'     # 'encoder' (InfoNCE descriptor) | 'classifier' (one logit per finding)
-    width: int = 16           # channels of the first block (×2, ×4, ×8 deeper)
-    dim: int = 128            # descriptor size (encoder); the classifier has len(FINDINGS) outputs
-    epochs: int = 100         # passes over the distinct training images
-    bs: int = 64              # batch size
-    lr: float = 3e-3          # peak learning rate (AdamW, one cycle)
-    tau: float = 0.1          # InfoNCE temperature (encoder)
-    wd: float = 1e-4          # AdamW weight decay
-    seed: int = 0             # seed of the initialization, the batches and the augmentations
-    data_key: str = ''        # fingerprint of the training images (set by the trainers)
+    kind: str = 'encoder' # 'encoder' (InfoNCE descriptor) | 'classifier' (one logit per finding)
+    width: int = 16       # channels of the first block (×2, ×4, ×8 deeper)
+    dim: int = 128        # descriptor size (encoder); the classifier has len(FINDINGS) outputs
+    epochs: int = 100     # passes over the distinct training images
+    bs: int = 64          # batch size
+    lr: float = 3e-3      # peak learning rate (AdamW, one cycle)
+    tau: float = 0.1      # InfoNCE temperature (encoder)
+    wd: float = 1e-4      # AdamW weight decay
+    seed: int = 0         # seed of the initialization, the batches and the augmentations
+    data_key: str = ''    # fingerprint of the training images (set by the trainers)
 
 # %% ../nbs/04a_valnets.ipynb #709cad2e
 class SmallCNN(nn.Module):
@@ -119,16 +119,16 @@ def _fit(model:SmallCNN, n:int, batch_loss, progress:bool=True, device=None) -> 
     return model.eval()
 
 # %% ../nbs/04a_valnets.ipynb #e850d60e
-def train_encoder(data,                          # an `XrayData` (its distinct training images are used)
-                  epochs:int=100,                 # passes over the images
-                  dim:int=128,                    # descriptor size
-                  seed:int=0,                     # seed
-                  progress:bool=True,             # progress bar over epochs
-                  width:int=16,                   # CNN width
-                  bs:int=64,                      # batch size
-                  lr:float=3e-3,                  # peak learning rate
-                  tau:float=0.1,                  # InfoNCE temperature
-                  device=None) -> nn.Module:      # training device (default: the best available)
+def train_encoder(data,                      # an `XrayData` (its distinct training images are used)
+                  epochs:int=100,            # passes over the images
+                  dim:int=128,               # descriptor size
+                  seed:int=0,                # seed
+                  progress:bool=True,        # progress bar over epochs
+                  width:int=16,              # CNN width
+                  bs:int=64,                 # batch size
+                  lr:float=3e-3,             # peak learning rate
+                  tau:float=0.1,             # InfoNCE temperature
+                  device=None) -> nn.Module: # training device (default: the best available)
     "A copy-detection encoder: InfoNCE of two `xray_augment` views of each distinct training image of `data`."
     bank, _ = bank_view(data)
     if len(bank) < 2: raise ValueError("train_encoder needs at least two distinct training images")
@@ -152,8 +152,8 @@ def _batched(fn, images, bs:int=256, device='cpu') -> torch.Tensor:
                       for s in range(0, len(images), bs)])
 
 # %% ../nbs/04a_valnets.ipynb #15ba9e48
-def encode(model:nn.Module,  # memx's encoder or an `ExternalEncoder`: (B,1,S,S) in [-1,1] → (B,D)
-           images,           # (N,S,S) or (N,1,S,S), uint8 or float in [-1,1] (a memmap is read in batches)
+def encode(model:nn.Module, # memx's encoder or an `ExternalEncoder`: (B,1,S,S) in [-1,1] → (B,D)
+           images,          # (N,S,S) or (N,1,S,S), uint8 or [-1,1] floats (memmaps read in batches)
            bs:int=256) -> torch.Tensor:  # batch size
     "L2-normalized descriptors (N,D) of `images` (N,S,S) or (N,1,S,S), uint8 or float in [-1,1], by `model`."
     model.eval()
@@ -172,12 +172,12 @@ def predict_labels(clf:SmallCNN, images, bs:int=256) -> torch.Tensor:
     return torch.sigmoid(_batched(clf, images, bs, _device(clf)))
 
 # %% ../nbs/04a_valnets.ipynb #1adff766
-def retrieval_accuracy(encoder:nn.Module|None,   # the encoder, or None for pixel L2
-                       images,                    # distinct images (N,S,S): the bank, and the views' sources
-                       seed:int=1,                # seed of the views
-                       max_n:int=1024,            # at most this many queries
-                       bs:int=256,                # batch size
-                       **aug) -> float:           # `xray_augment` options of the views
+def retrieval_accuracy(encoder:nn.Module|None, # the encoder, or None for pixel L2
+                       images,                 # distinct images (N,S,S): the bank, and the views' sources
+                       seed:int=1,             # seed of the views
+                       max_n:int=1024,         # at most this many queries
+                       bs:int=256,             # batch size
+                       **aug) -> float:        # `xray_augment` options of the views
     "Share of `images`' views (≤ `max_n`) whose top-1 in the clean `images` is their source (None: pixel L2)."
     g = torch.Generator().manual_seed(seed)
     qi = np.sort(np.random.default_rng(seed).choice(len(images), min(max_n, len(images)), replace=False))
@@ -188,16 +188,16 @@ def retrieval_accuracy(encoder:nn.Module|None,   # the encoder, or None for pixe
     return float((i[:, 0].numpy() == qi).mean())
 
 # %% ../nbs/04a_valnets.ipynb #fc73cb5c
-def train_classifier(data,                # an `XrayData` (distinct training images, `labels`, `label_mask`)
-                     epochs:int=200,       # passes over the images
-                     seed:int=0,           # seed
-                     progress:bool=True,   # progress bar
-                     width:int=16,         # CNN width
-                     bs:int=64,            # batch size
-                     lr:float=3e-3,        # peak learning rate
-                     wd:float=0.05,        # AdamW weight decay
-                     aug:dict|None=None,   # `xray_augment` options (default: its own)
-                     device=None           # training device (default: the best available)
+def train_classifier(data,               # an `XrayData` (distinct training images, `labels`, `label_mask`)
+                     epochs:int=200,     # passes over the images
+                     seed:int=0,         # seed
+                     progress:bool=True, # progress bar
+                     width:int=16,       # CNN width
+                     bs:int=64,          # batch size
+                     lr:float=3e-3,      # peak learning rate
+                     wd:float=0.05,      # AdamW weight decay
+                     aug:dict|None=None, # `xray_augment` options (default: its own)
+                     device=None         # training device (default: the best available)
                     ) -> nn.Module:
     "Multi-label finding classifier (masked BCE over `data.label_mask`) on `data`'s distinct training images."
     bank, src = bank_view(data)
@@ -239,9 +239,9 @@ def _require_file(path:Path, what:str):
                                 "no weights can be downloaded by memx: put the file there first")
 
 # %% ../nbs/04a_valnets.ipynb #67ae5dd0
-def load_external_encoder(path,                    # the weights file (torchscript, xrv) or folder (rad-dino)
-                          kind:str='torchscript',  # 'torchscript' (SSCD) | 'rad-dino' | 'xrv'
-                          size:int|None=None,      # input side (default: 288, the preprocessor's, 224)
+def load_external_encoder(path,                   # the weights file (torchscript, xrv) or folder (rad-dino)
+                          kind:str='torchscript', # 'torchscript' (SSCD) | 'rad-dino' | 'xrv'
+                          size:int|None=None,     # input side (default: 288, the preprocessor's, 224)
                           device='cpu') -> ExternalEncoder:
     "Wrap weights at `path`: 'torchscript' (SSCD), 'rad-dino' (HF folder) or 'xrv' (torchxrayvision file)."
     path = Path(path)
