@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses, hashlib, json, os, random, tempfile, types, typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
+from importlib.resources import files
 from pathlib import Path
 import numpy as np, torch
 
@@ -228,8 +229,7 @@ def run_dir(name:str, root='runs', config:Config|None=None) -> RunDir:
 # %% ../nbs/00_core.ipynb #edea6223
 def data_path(name:str='') -> Path:
     "Path of a file shipped in the package's `data/` folder (lung masks, CheXpert label statistics)."
-    import memx
-    p = Path(memx.__file__).parent/'data'/name
+    p = Path(str(files('memx')))/'data'/name                     # the installed package's folder
     if name and not p.exists():
         raise FileNotFoundError(f"memx ships no data file {name!r} (looked in {p.parent})")
     return p

@@ -213,11 +213,10 @@ def plot_copies(x, tab:pd.DataFrame, data:XrayData, n_samples:int, rows=None, si
     return fig
 
 # %% ../nbs/04_detect.ipynb #e7cbfc61
-from .core import save_json, atomic_write_text, save_figure
-from .train import load_trained
-from .similarity import copy_threshold, copy_share
-from .detect import (detect_scores, detect_report, explain_top, wen_scores, plot_roc, plot_score_hist,
-                         plot_auc_kn, plot_significance)
+from .core import atomic_write_text, save_figure
+from .similarity import copy_share
+from .detect import (detect_scores, detect_report, explain_top, plot_roc, plot_score_hist, plot_auc_kn,
+                         plot_significance)
 
 # %% ../nbs/04_detect.ipynb #99c2f703
 def write_detect(rd, tab, summ:dict, norms, expl:pd.DataFrame, roc_cols:list, hist_cols:list):
@@ -295,13 +294,10 @@ def detect_run(run_path,                     # run folder written by `memx-train
     return tab, summ
 
 # %% ../nbs/05_validate.ipynb #984ee237
-from .core import save_json, atomic_write_text, save_figure
-from .model import SAMPLING, generate
-from .detect import wen_scores
 from .valnets import validation_models, encode
 from .validate import (TrainingIndex, calibrate_copy_threshold, evaluate_generations, validation_table,
-                           score_similarity_stats, report_blocks, models_summary, plot_gallery,
-                           plot_score_similarity, plot_umap)
+                           score_similarity_stats, report_blocks, models_summary, plot_gallery, plot_score_similarity,
+                           plot_umap)
 
 # %% ../nbs/05_validate.ipynb #8abc8000
 def condition_scores(run,                         # a `Run`
@@ -397,12 +393,11 @@ def validate_run(run_path,                     # a run folder (or `memx.study.Ru
     return tab, summ
 
 # %% ../nbs/06_mitigate.ipynb #d4612b2e
-from .core import atomic_write, save_json, save_figure
+from fastprogress.fastprogress import progress_bar
+from .core import atomic_write
 from .model import generation_rows
-from .similarity import copy_table, copy_summary, copy_threshold
-from .valnets import validation_models
-from .validate import TrainingIndex, calibrate_copy_threshold, evaluate_generations
-from .mitigate import (MitigateConfig, METHODS, generate_with, calibration_conditions, detection_setup,
+from .similarity import copy_table, copy_summary
+from .mitigate import (MitigateConfig, generate_with, calibration_conditions, detection_setup,
                            mitigation_summary, plot_tradeoff, plot_before_after)
 
 # %% ../nbs/06_mitigate.ipynb #9751d830

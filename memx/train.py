@@ -58,7 +58,7 @@ class TrainConfig(Config):
             raise ValueError(f"unknown schedule {self.schedule!r}; use 'onecycle', 'cosine' or 'constant'")
         if not 0 <= self.p_uncond <= 1: raise ValueError(f"p_uncond must be in [0, 1], got {self.p_uncond}")
         if self.mixed_precision not in ('auto', 'bf16', 'no'):
-            raise ValueError(f"mixed_precision must be 'auto', 'bf16' or 'no'")
+            raise ValueError(f"mixed_precision must be 'auto', 'bf16' or 'no', got {self.mixed_precision!r}")
         if not 0 <= self.mem_filter_pct < 100:
             raise ValueError(f"mem_filter_pct must be in [0, 100), got {self.mem_filter_pct}")
         if self.mem_filter_pct and not 0 < self.p_uncond < 1:

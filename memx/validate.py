@@ -160,7 +160,6 @@ def label_fidelity(clf:SmallCNN,   # a classifier from `train_classifier`
                    label_mask=None # (N,14) bool: which labels count (default: all)
                   ) -> dict:
     "Per-finding AUROC of the classifier on `images` vs `labels` (N,14) (where `label_mask`), and their mean."
-    from sklearn.metrics import roc_auc_score
     p, y = predict_labels(clf, images).numpy(), np.asarray(labels)
     m = np.ones_like(y, bool) if label_mask is None else np.asarray(label_mask, bool)
     auc, skipped = {}, []
@@ -261,7 +260,6 @@ def plot_score_similarity(score,                     # per condition (C,): detec
                           ylabel:str='top-1 similarity to training'):
     "Scatter of conditions' detection `score` (C,) vs generations' top-1 `sim` (C,), `planted` (C,) marked."
     import matplotlib.pyplot as plt
-    from scipy.stats import spearmanr
     score, sim, planted = np.asarray(score, float), np.asarray(sim, float), np.asarray(planted, bool)
     if not len(score) == len(sim) == len(planted):
         raise ValueError(f"lengths differ: {len(score)}, {len(sim)}, {len(planted)}")
@@ -326,8 +324,6 @@ def validation_table(conds, planted, source, score, score_gen, hits:dict, thr:di
 # %% ../nbs/05_validate.ipynb #4dbee4bc
 def score_similarity_stats(tab:pd.DataFrame, metrics, score:str='score') -> dict:
     "Spearman/Kendall of `tab[score]` vs top-1 sim; its AUC vs memorization (rate ≥ 0.5) and vs planted."
-    from scipy.stats import spearmanr, kendalltau
-    from sklearn.metrics import roc_auc_score
     auc = lambda y: float(roc_auc_score(y, tab[score])) if 0 < np.sum(y) < len(y) else None
     out = {'auc_score_vs_planted': auc(tab.planted.to_numpy(bool)), 'metrics': {}}
     for m in metrics:

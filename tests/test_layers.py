@@ -14,6 +14,7 @@ def _memx_target(node, module:str) -> str|None:
         if node.module and node.module.split('.')[0] == 'memx': return node.module.split('.')[1] if '.' in node.module else None
     if isinstance(node, ast.Import):
         for a in node.names:
+            if a.name == 'memx': return 'memx'
             if a.name.startswith('memx.'): return a.name.split('.')[1]
     return None
 
@@ -62,3 +63,19 @@ def test_imports_go_down_the_layers():
     assert set(graph) <= set(LAYER), f"modules without a layer: {set(graph) - set(LAYER)}"
     up = [f'{m} -> {n}' for m, ns in graph.items() for n in ns if LAYER[n] > LAYER[m]]
     assert not up, f"imports that go up a layer: {up}"
+
+def test_local_import_detector_finds_them(tmp_path):
+    p = tmp_path/'mod.py'
+    p.write_text("from .core import Config\n\ndef f():\n    import memx\n    from memx.study import load_run\n    from .detect import wen_scores\n")
+    top, local = _imports(p)
+    assert top == {'core'} and len(local) == 3, (top, local)
+
+def test_no_undefined_names():
+    "Stage cells run in their notebooks' namespaces, so a name the module itself lacks shows only here."
+    from pyflakes.api import check
+    from pyflakes.reporter import Reporter
+    import io
+    out = io.StringIO()
+    for p in sorted(PKG.glob('*.py')): check(p.read_text(), str(p), Reporter(out, out))
+    bad = [l for l in out.getvalue().splitlines() if 'undefined name' in l]
+    assert not bad, bad
