@@ -41,7 +41,7 @@ def pixel_nn(queries, bank, k:int=1, chunk:int=4096, progress:bool=False):
 
 # %% ../nbs/02a_similarity.ipynb #38e33292
 def distinct_rows(data, split:str='train'):
-    "Rows of the distinct images of `split` (each source image's first row) and their source rows: (M,), (M,)."
+    "Rows of the distinct images of `split` (each source's first row) and their source rows: (M,), (M,)."
     rows = data.split_idx(split)
     src = data.df.source.to_numpy()[rows] if 'source' in data.df else rows
     _, first = np.unique(src, return_index=True)

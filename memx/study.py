@@ -296,8 +296,8 @@ def detect_run(run_path,                     # run folder written by `memx-train
 # %% ../nbs/05_validate.ipynb #984ee237
 from .valnets import validation_models, encode
 from .validate import (TrainingIndex, calibrate_copy_threshold, evaluate_generations, validation_table,
-                           score_similarity_stats, report_blocks, models_summary, plot_gallery, plot_score_similarity,
-                           plot_umap)
+                           score_similarity_stats, report_blocks, models_summary, plot_gallery,
+                           plot_score_similarity, plot_umap)
 
 # %% ../nbs/05_validate.ipynb #8abc8000
 def condition_scores(run,                         # a `Run`
