@@ -11,7 +11,7 @@ from .core import Config, save_json, load_json
 from .data import FINDINGS, Vocab, XrayData
 
 # %% auto #0
-__all__ = ['TestbedConfig', 'plant', 'control_conditions', 'novel_conditions', 'load_manifest']
+__all__ = ['TestbedConfig', 'plant', 'control_conditions', 'novel_conditions', 'load_manifest', 'ArmsConfig', 'plant_arms']
 
 # %% ../nbs/01b_testbed.ipynb #4ee28045
 @dataclass
@@ -40,25 +40,21 @@ def _rare_conditions(data:XrayData, src, cfg:TestbedConfig, rng) -> list[str]:
         out.append(c)
     return out
 
-# %% ../nbs/01b_testbed.ipynb #a53ce8e9
-def plant(data:XrayData, cfg:TestbedConfig=TestbedConfig(), path=None):
-    "Plant `cfg.k` train images ×`cfg.d` with unique conditions -> (new XrayData, manifest saved to `path`)."
-    rng, tr = np.random.default_rng(cfg.seed), data.split_idx('train')
-    if not 0 < cfg.k <= len(tr): raise ValueError(f"k={cfg.k} must be in 1..{len(tr)} (the training images)")
-    if cfg.d < 1 or cfg.how not in ('marker', 'rare'):
-        raise ValueError(f"need d >= 1 (got {cfg.d}) and how in 'marker'|'rare' (got {cfg.how!r})")
-    src = np.sort(rng.choice(tr, cfg.k, replace=False))
-    vocab, conds = data.vocab, list(data.df.cond.iloc[src])
-    if cfg.unique and cfg.how == 'marker':
-        marks = [f'<mark{i}>' for i in range(cfg.k)]
-        vocab = vocab.with_extra(marks)
-        conds = [vocab.to_str(vocab.cond_ids(vocab.parse(c) + [m])) for c, m in zip(conds, marks)]
-    elif cfg.unique: conds = _rare_conditions(data, src, cfg, rng)
-    n, rep = len(data), np.repeat(src, cfg.d - 1)
+# %% ../nbs/01b_testbed.ipynb #113b59bb
+def _assemble(data:XrayData, # the data set to plant into
+              src,           # (K,) source rows of the planted images (training rows of `data`)
+              conds,         # (K,) the condition string of each planted image
+              copies,        # (K,) how often each planted image appears in training (≥ 1)
+              vocab,         # the vocabulary (with any marker tokens)
+              manifest:dict  # what the new data set's manifest records of the planting
+             ) -> XrayData:
+    "`data` with planted image i under condition `conds[i]`, `copies[i]` times in training (copies appended)."
+    k, n, copies = len(src), len(data), np.asarray(copies)
+    rep = np.repeat(src, copies - 1)
     rows = np.concatenate([np.arange(n), rep])                  # new row -> source row
     planted_id = np.full(len(rows), -1)
-    planted_id[src] = np.arange(cfg.k)
-    planted_id[n:] = np.repeat(np.arange(cfg.k), cfg.d - 1)
+    planted_id[src] = np.arange(k)
+    planted_id[n:] = np.repeat(np.arange(k), copies - 1)
     L = max(data.max_len, max(len(vocab.cond_ids(c)) for c in conds))
     tok, msk = np.zeros((len(rows), L), np.int64), np.zeros((len(rows), L), bool)
     tok[:, :data.max_len], msk[:, :data.max_len] = data.tokens[rows], data.token_mask[rows]
@@ -68,9 +64,34 @@ def plant(data:XrayData, cfg:TestbedConfig=TestbedConfig(), path=None):
     df = data.df.iloc[rows].reset_index(drop=True).assign(split=lambda d: np.where(sel, 'train', d.split),
                                                           planted=sel, planted_id=planted_id, source=rows)
     df['cond'] = np.where(sel, np.array(conds, dtype=object)[planted_id], df.cond)
-    new = XrayData(np.concatenate([np.asarray(data.images), np.asarray(data.images[rep])]), data.labels[rows],
-                   data.label_mask[rows], df, vocab, tok, msk, data.cfg,
-                   {**data.manifest, 'testbed': cfg.to_dict()})
+    images = np.concatenate([np.asarray(data.images), np.asarray(data.images[rep])])
+    return XrayData(images, data.labels[rows], data.label_mask[rows], df, vocab, tok, msk, data.cfg,
+                    {**data.manifest, **manifest})
+
+# %% ../nbs/01b_testbed.ipynb #68b443d6
+def _with_markers(vocab:Vocab, # the vocabulary
+                  conds,       # condition strings, one marker each
+                  first:int=0  # number of the first marker
+                 ) -> tuple:
+    "(vocabulary with marker tokens `<mark{first}>`…, `conds` each with its own marker appended)."
+    marks = [f'<mark{first + i}>' for i in range(len(conds))]
+    vocab = vocab.with_extra(marks)
+    return vocab, [vocab.to_str(vocab.cond_ids(vocab.parse(c) + [m])) for c, m in zip(conds, marks)]
+
+# %% ../nbs/01b_testbed.ipynb #f5c88489
+def plant(data:XrayData,                     # the data set to plant into
+          cfg:TestbedConfig=TestbedConfig(), # what to plant
+          path=None):                        # also save the manifest (JSON) here
+    "Plant `cfg.k` train images ×`cfg.d` with unique conditions -> (new XrayData, manifest saved to `path`)."
+    rng, tr = np.random.default_rng(cfg.seed), data.split_idx('train')
+    if not 0 < cfg.k <= len(tr): raise ValueError(f"k={cfg.k} must be in 1..{len(tr)} (the training images)")
+    if cfg.d < 1 or cfg.how not in ('marker', 'rare'):
+        raise ValueError(f"need d >= 1 (got {cfg.d}) and how in 'marker'|'rare' (got {cfg.how!r})")
+    src = np.sort(rng.choice(tr, cfg.k, replace=False))
+    vocab, conds = data.vocab, list(data.df.cond.iloc[src])
+    if cfg.unique and cfg.how == 'marker': vocab, conds = _with_markers(vocab, conds)
+    elif cfg.unique: conds = _rare_conditions(data, src, cfg, rng)
+    new = _assemble(data, src, conds, np.full(cfg.k, cfg.d), vocab, {'testbed': cfg.to_dict()})
     man = _manifest(new, data, src, conds, cfg)
     if path is not None: save_json(man, path)
     return new, man
@@ -100,3 +121,56 @@ def _manifest(new, data, src, conds, cfg):
 def load_manifest(path) -> dict:
     "A testbed manifest saved by `plant`."
     return load_json(path)
+
+# %% ../nbs/01b_testbed.ipynb #8449c0b9
+@dataclass
+class ArmsConfig(Config):
+    "The planted arms of a detection benchmark (A, B, C, D), all in one training set."
+    a: int = 16         # arm A: unique marker token, image ×`copies`
+    b: int = 16         # arm B: unique marker token, image once
+    c: int = 16         # arm C: unseen finding combination (+ metadata), image ×`copies`
+    d: int = 16         # arm D: the image's ordinary, shared condition, image ×`copies`
+    copies: int = 32    # D: copies of each duplicated image in training
+    n_findings: int = 3 # findings in an arm-C combination
+    seed: int = 0       # seed of the choice of images and combinations
+
+# %% ../nbs/01b_testbed.ipynb #628332c5
+def _arm_sources(data:XrayData, cfg:ArmsConfig, rng) -> dict:
+    "Disjoint source rows per arm: D from training images whose condition other training images share."
+    tr = data.split_idx('train')
+    counts = data.df.cond.iloc[tr].value_counts()
+    shared = tr[(data.df.cond.iloc[tr].map(counts) >= 2).to_numpy()]
+    if cfg.d > len(shared):
+        raise ValueError(f"arm D needs {cfg.d} images with a shared condition; the data has {len(shared)}")
+    src = {'D': np.sort(rng.choice(shared, cfg.d, replace=False))}
+    rest = np.setdiff1d(tr, src['D'])
+    if cfg.a + cfg.b + cfg.c > len(rest):
+        raise ValueError(f"arms A, B, C need {cfg.a + cfg.b + cfg.c} further training images; "
+                         f"the data has {len(rest)}")
+    pick = rng.choice(rest, cfg.a + cfg.b + cfg.c, replace=False)
+    return {'A': np.sort(pick[:cfg.a]), 'B': np.sort(pick[cfg.a:cfg.a + cfg.b]),
+            'C': np.sort(pick[cfg.a + cfg.b:]), **src}
+
+# %% ../nbs/01b_testbed.ipynb #4e311d37
+def plant_arms(data:XrayData,               # the data set to plant into
+               cfg:ArmsConfig=ArmsConfig(), # the arms
+               path=None):                  # also save the manifest (JSON) here
+    "Plant arms A–D into one training set -> (new XrayData, manifest with each planted image's arm)."
+    rng, arms = np.random.default_rng(cfg.seed), ['A', 'B', 'C', 'D']
+    src = _arm_sources(data, cfg, rng)
+    own = lambda arm: list(data.df.cond.iloc[src[arm]])
+    vocab, cond_a = _with_markers(data.vocab, own('A'))
+    vocab, cond_b = _with_markers(vocab, own('B'), first=cfg.a)
+    cond = {'A': cond_a, 'B': cond_b, 'C': _rare_conditions(data, src['C'], cfg, rng), 'D': own('D')}
+    copies = {'A': cfg.copies, 'B': 1, 'C': cfg.copies, 'D': cfg.copies}
+    arm = [a for a in arms for _ in src[a]]
+    all_src = np.concatenate([src[a] for a in arms])
+    conds = [c for a in arms for c in cond[a]]
+    new = _assemble(data, all_src, conds, [copies[a] for a in arm], vocab, {'arms': cfg.to_dict()})
+    dup = [np.flatnonzero((new.df.planted_id == i).to_numpy())[1:].tolist() for i in range(len(all_src))]
+    man = {**cfg.to_dict(), 'arm': arm, 'source_idx': all_src.tolist(), 'conditions': conds,
+           'copies': [copies[a] for a in arm], 'duplicate_idx': dup, 'n_before': len(data),
+           'n_after': len(new), 'vocab_extra': new.vocab.extra, 'controls': control_conditions(new),
+           'novel': novel_conditions(new)}
+    if path is not None: save_json(man, path)
+    return new, man
