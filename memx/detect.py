@@ -17,8 +17,8 @@ from .similarity import nearest_training, copy_threshold
 __all__ = ['NOT_DETECTORS', 'first_steps', 'count_forwards', 'step_norms', 'wen_scores', 'score_columns', 'first_eps',
            'token_contrast', 'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique',
            'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary',
-           'threshold_at_fpr', 'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'detect_scores',
-           'detect_summary', 'detect_report', 'explain_top']
+           'threshold_at_fpr', 'tpr_at_zero_fp', 'roc_with_ci', 'plot_roc', 'plot_score_hist', 'auc_grid',
+           'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report', 'explain_top']
 
 # %% ../nbs/04_detect.ipynb #3cfc7c61
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
@@ -310,6 +310,45 @@ def roc_summary(y_true, scores:dict, fpr:float=0.01) -> pd.DataFrame:
 def threshold_at_fpr(novel_scores, fpr:float=0.01) -> float:
     "The score threshold that flags at most a share `fpr` of conditions known to be novel."
     return float(np.quantile(np.asarray(novel_scores), 1 - fpr, method='higher'))
+
+# %% ../nbs/04_detect.ipynb #1fb4b257
+def tpr_at_zero_fp(y_true, # (C,) True for memorized conditions
+                   scores  # (C,) one detector's scores, higher = more memorized
+                  ) -> float:
+    "Share of positives scored above every negative: the TPR at zero false positives."
+    y, s = np.asarray(y_true).astype(bool), np.asarray(scores, float)
+    return float((s[y] > s[~y].max()).mean())
+
+# %% ../nbs/04_detect.ipynb #613a26fe
+def _bootstrap(y, s, stat, n_boot:int, seed:int) -> np.ndarray:
+    "`stat(y, s)` over `n_boot` resamples of the conditions, positives and negatives resampled separately."
+    rng, pos, neg = np.random.default_rng(seed), np.flatnonzero(y), np.flatnonzero(~y)
+    out = np.empty(n_boot)
+    for b in range(n_boot):
+        i = np.r_[rng.choice(pos, len(pos)), rng.choice(neg, len(neg))]
+        out[b] = stat(y[i], s[i])
+    return out
+
+# %% ../nbs/04_detect.ipynb #7a96b297
+def roc_with_ci(y_true,          # (C,) True for memorized conditions
+                scores,          # (C,) one detector's scores, higher = more memorized
+                fpr:float=0.01,  # false-positive rate of the TPR (when there are enough negatives)
+                min_neg:int=100, # negatives needed to report the TPR at `fpr` rather than at 0 FP
+                n_boot:int=2000, # bootstrap resamples
+                seed:int=0,      # seed of the resampling
+                level:float=0.95 # interval coverage
+               ) -> dict:
+    "AUC and TPR with bootstrap intervals: {n_pos, n_neg, auc, auc_ci, tpr, tpr_ci, tpr_at}."
+    y, s = np.asarray(y_true).astype(bool), np.asarray(scores, float)
+    if y.all() or not y.any():
+        raise ValueError("roc_with_ci needs both memorized (True) and other (False) conditions")
+    at_fpr = (~y).sum() >= min_neg
+    tpr = (lambda a, b: tpr_at_fpr(a, b, fpr)) if at_fpr else tpr_at_zero_fp
+    q = [(1 - level) / 2, (1 + level) / 2]
+    ci = lambda f: [float(v) for v in np.quantile(_bootstrap(y, s, f, n_boot, seed), q)]
+    return {'n_pos': int(y.sum()), 'n_neg': int((~y).sum()), 'auc': float(roc_auc_score(y, s)),
+            'auc_ci': ci(roc_auc_score), 'tpr': float(tpr(y, s)), 'tpr_ci': ci(tpr),
+            'tpr_at': f'{fpr:.0%} FPR' if at_fpr else '0 FP'}
 
 # %% ../nbs/04_detect.ipynb #d529414a
 def plot_roc(y,           # (C,) True for memorized (planted) conditions

@@ -11,7 +11,7 @@ from fastprogress.fastprogress import progress_bar
 # %% auto #0
 __all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'copy_threshold', 'as_images', 'RowView',
            'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies', 'copy_share',
-           'copy_table', 'copy_summary']
+           'copy_table', 'copy_summary', 'one_image_share', 'memorized']
 
 # %% ../nbs/02a_similarity.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -221,3 +221,22 @@ def copy_summary(tab:pd.DataFrame) -> dict:
             'planted_copied': float((share[p] >= 0.5).mean()),
             'controls_copied': float((share[~p] >= 0.5).mean()),
             'nn_dist_planted': float(np.median(dist[p])), 'nn_dist_controls': float(np.median(dist[~p]))}
+
+# %% ../nbs/02a_similarity.ipynb #125f953c
+def one_image_share(dist, # (C,m) RMS distance of each generation to its nearest distinct training image
+                    nn,   # (C,m) the source row of that image
+                    max_dist:float  # the copy threshold (`copy_threshold`)
+                   ) -> np.ndarray:
+    "Largest share of each condition's generations that copy one and the same training image: (C,)."
+    close, nn = np.asarray(dist) < max_dist, np.asarray(nn)
+    top = [np.unique(r[c], return_counts=True)[1].max() if c.any() else 0 for r, c in zip(nn, close)]
+    return np.asarray(top, float) / nn.shape[1]
+
+# %% ../nbs/02a_similarity.ipynb #5e655e58
+def memorized(dist,           # (C,m) RMS distance of each generation to its nearest distinct training image
+              nn,             # (C,m) the source row of that image
+              max_dist:float, # the copy threshold
+              share:float=0.5 # the least share of generations that copy one image
+             ) -> np.ndarray:
+    "Empirical memorization: ≥ `share` of a condition's generations copy one training image: (C,) bool."
+    return one_image_share(dist, nn, max_dist) >= share
