@@ -20,7 +20,7 @@ from .detect import wen_scores, roc_summary
 from .mitigate import mem_filter_callbacks
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'memorization_check', 'plot_copies', 'write_detect', 'detect_run', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'plot_copies', 'write_detect', 'detect_run', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
@@ -145,6 +145,11 @@ def eval_conditions(data:XrayData, man:dict|None, n_controls:int=32, seed:int=0)
     pl = man['conditions'] if man else []
     return (pl + ctrl, np.r_[np.ones(len(pl)), np.zeros(len(ctrl))].astype(bool),
             np.r_[man['source_idx'] if man else [], -np.ones(len(ctrl))].astype(int))
+
+# %% ../nbs/03a_study.ipynb #7f74232b
+def variant_guidance(variant:str) -> float:
+    "The CFG scale a run of `variant` samples at: `SAMPLING.guidance` with CFG, else 1 (the conditional alone)."
+    return SAMPLING.guidance if variant == 'cfg' else 1.0
 
 # %% ../nbs/03a_study.ipynb #cce99976
 def _check_summary(tab:pd.DataFrame, max_dist:float, n_samples:int, **settings) -> dict:
@@ -273,7 +278,7 @@ def detect_run(run_path,                     # run folder written by `memx-train
     "Run all detectors on `run_path`'s planted/control conditions, explain top ones, write: (table, summary)."
     if quick: n_controls, n, steps, m = min(n_controls, 8), min(n, 2), min(steps, 10), min(m, 4)
     r, um, (conds, planted, source) = _load_detect_inputs(run_path, uncond_run, n_controls, seed)
-    guidance = (1.0 if r.cfg.variant == 'nocfg' else 3.0) if guidance is None else guidance
+    guidance = variant_guidance(r.cfg.variant) if guidance is None else guidance
     kw, max_dist = dict(n=n, steps=steps, sampler=sampler, seed=seed), copy_threshold(r.data)
     sc, norms, cost, x = detect_scores(r.model, r.data, conds, um, m=m, guidance=guidance, max_dist=max_dist,
                                        progress=progress, **kw)
@@ -364,7 +369,7 @@ def validate_run(run_path,                     # a run folder (or `memx.study.Ru
     run, t0 = run_path if isinstance(run_path, Run) else load_run(run_path), time.perf_counter()
     enc, clf = validation_models(run, retrain, enc_epochs, clf_epochs, width, seed, progress)
     conds, planted, source = eval_conditions(run.data, run.man, n_controls, seed)
-    guidance = guidance if guidance is not None else (3. if run.cfg.variant == 'cfg' else 1.)
+    guidance = variant_guidance(run.cfg.variant) if guidance is None else guidance
     tok, msk = run.data.vocab.batch(conds, max_len=run.data.max_len)
     x = generate(run.model, tok, msk, m=n_gen, seed=seed, steps=steps, sampler=sampler, guidance=guidance,
                  bs=64, progress=progress)
@@ -394,7 +399,6 @@ def validate_run(run_path,                     # a run folder (or `memx.study.Ru
 
 # %% ../nbs/06_mitigate.ipynb #d4612b2e
 from fastprogress.fastprogress import progress_bar
-from .core import atomic_write
 from .model import generation_rows
 from .similarity import copy_table, copy_summary
 from .mitigate import (MitigateConfig, generate_with, calibration_conditions, detection_setup,
@@ -469,8 +473,7 @@ def mitigate_run(run,                          # a run folder (or `memx.study.Ru
     rows, gallery = [], {}
     for meth, knob, model in (progress_bar(todo) if progress else todo):
         x, cost = generate_with(model, meth if model is r.model else 'none', knob, tok, msk, seeds, c, flag,
-                                s['l_target'].get(knob),
-                                progress=False)
+                                s['l_target'].get(knob), progress=False)
         rows.append(dict(method=meth, knob=knob,
                          l_target=s['l_target'].get(knob, np.nan) if meth == 'inference' else np.nan,
                          **measure(r, x, s['conds'], s['planted'], s['source'], n, max_dist, vm, index, thr),
@@ -485,7 +488,7 @@ def mitigate_run(run,                          # a run folder (or `memx.study.Ru
 def write_mitigation(r, df:pd.DataFrame, gallery:dict, s:dict, c:MitigateConfig, trained=()):
     "Write `results/mitigate.{csv,json}` and `figures/{tradeoff,mitigate_gallery}.png` into run `r`'s folder."
     import matplotlib.pyplot as plt
-    with atomic_write(r.rd.results/'mitigate.csv', 'w') as f: df.to_csv(f, index=False)
+    atomic_write_text(r.rd.results/'mitigate.csv', df.to_csv(index=False))
     save_json(mitigation_summary(df, s, c, trained), r.rd.results/'mitigate.json')
     xs = [x for x in ('fd', 'fidelity_mean_auroc') if x in df] or ['nn_dist_controls']
     fig, axs = plt.subplots(1, len(xs), figsize=(5.5 * len(xs), 4), squeeze=False)

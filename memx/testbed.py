@@ -110,12 +110,17 @@ def novel_conditions(data:XrayData) -> list[str]:
     return sorted(set(d.cond[d.split == 'heldout']) - set(d.cond[d.split == 'train']))
 
 # %% ../nbs/01b_testbed.ipynb #9783bab5
+def _planting(new, data, src, conds) -> dict:
+    "What every manifest records of a planting: sources, their copies' rows, conditions, controls, novel."
+    dup = [np.flatnonzero((new.df.planted_id == i).to_numpy())[1:].tolist() for i in range(len(src))]
+    return {'n_before': len(data), 'n_after': len(new), 'source_idx': np.asarray(src).tolist(),
+            'duplicate_idx': dup, 'conditions': conds, 'paths': data.df.Path.iloc[src].tolist(),
+            'vocab_extra': new.vocab.extra, 'controls': control_conditions(new),
+            'novel': novel_conditions(new)}
+
 def _manifest(new, data, src, conds, cfg):
-    dup = [np.flatnonzero((new.df.planted_id == i).to_numpy())[1:].tolist() for i in range(cfg.k)]
-    return {**cfg.to_dict(), 'K': cfg.k, 'D': cfg.d, 'n_before': len(data), 'n_after': len(new),
-            'source_idx': src.tolist(), 'duplicate_idx': dup, 'conditions': conds,
-            'paths': data.df.Path.iloc[src].tolist(), 'vocab_extra': new.vocab.extra,
-            'controls': control_conditions(new), 'novel': novel_conditions(new)}
+    "The manifest of `plant`: its config, K and D, and the planting."
+    return {**cfg.to_dict(), 'K': cfg.k, 'D': cfg.d, **_planting(new, data, src, conds)}
 
 # %% ../nbs/01b_testbed.ipynb #f58b5926
 def load_manifest(path) -> dict:
@@ -167,10 +172,7 @@ def plant_arms(data:XrayData,               # the data set to plant into
     all_src = np.concatenate([src[a] for a in arms])
     conds = [c for a in arms for c in cond[a]]
     new = _assemble(data, all_src, conds, [copies[a] for a in arm], vocab, {'arms': cfg.to_dict()})
-    dup = [np.flatnonzero((new.df.planted_id == i).to_numpy())[1:].tolist() for i in range(len(all_src))]
-    man = {**cfg.to_dict(), 'arm': arm, 'source_idx': all_src.tolist(), 'conditions': conds,
-           'copies': [copies[a] for a in arm], 'duplicate_idx': dup, 'n_before': len(data),
-           'n_after': len(new), 'vocab_extra': new.vocab.extra, 'controls': control_conditions(new),
-           'novel': novel_conditions(new)}
+    man = {**cfg.to_dict(), 'arm': arm, 'copies': [copies[a] for a in arm],
+           **_planting(new, data, all_src, conds)}
     if path is not None: save_json(man, path)
     return new, man

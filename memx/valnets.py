@@ -92,7 +92,6 @@ def info_nce(z1, z2, tau:float=0.1) -> torch.Tensor:
 # %% ../nbs/04a_valnets.ipynb #e00937e4
 def data_key(data, split:str='train') -> str:
     "A fingerprint of the distinct `split` images of `data` (their count, size and a sample of their pixels)."
-    import hashlib
     bank, src = bank_view(data, split)
     pick = np.linspace(0, len(bank) - 1, min(len(bank), 64)).astype(int)
     return hashlib.sha256(np.ascontiguousarray(bank[pick]).tobytes()
