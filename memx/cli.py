@@ -13,18 +13,21 @@ import pandas as pd, torch
 from fastcore.script import call_parse
 from .core import Config, save_json, load_json
 from .data import DataConfig
-from .testbed import TestbedConfig
+from .testbed import TestbedConfig, ArmsConfig
 from .model import SAMPLING, SamplingConfig
 from .train import TrainConfig, world
 from .mitigate import METHODS, MitigateConfig
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
-                        validate_run, mitigate_run)
+                        validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
+                        bench_score_run, bench_summary, write_bench)
+from .benchmark import EMPIRICAL, BenchScoring, bench_headline
 from .report import build_report
 
 # %% auto #0
-__all__ = ['StudyConfig', 'demo_base', 'quick_study', 'Stages', 'variant_config', 'train_run', 'check_chexpert', 'stage_settings',
-           'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'headline', 'memx_train', 'memx_detect',
-           'memx_validate', 'memx_mitigate', 'train_workers', 'run_study', 'memx_demo']
+__all__ = ['StudyConfig', 'demo_base', 'quick_bench', 'quick_study', 'Stages', 'variant_config', 'train_run', 'check_chexpert',
+           'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows', 'headline',
+           'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers', 'bench_plan', 'study_bench',
+           'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -44,6 +47,8 @@ class StudyConfig(Config):
     workers: int = 0                    # training processes on a CPU (0: one per core, at most 4); 1 on a GPU
     sampling: SamplingConfig = field(   # how every stage samples (steps, sampler, seed)
         default_factory=SamplingConfig)
+    bench: BenchConfig|None = field(    # the detection benchmark (None: skip it)
+        default_factory=BenchConfig)
     quick: bool = False                 # tiny settings (set by `quick_study`)
 
 # %% ../nbs/08_cli.ipynb #e7626a57
@@ -52,20 +57,28 @@ def demo_base() -> ExperimentConfig:
     return ExperimentConfig(testbed=TestbedConfig(k=8, d=32), model={'block_out_channels': [16, 32, 32]},
                             train=TrainConfig(epochs=53, bs=16, lr=3e-3))
 
+# %% ../nbs/08_cli.ipynb #26459330
+def quick_bench(**kw) -> BenchConfig:
+    "A `BenchConfig` for CI and a first look (≈ 2 CPU minutes): 128 phantoms, 2 images per arm, 2 seeds."
+    base = bench_base().replace(phantom_images=128, arms=ArmsConfig(a=2, b=2, c=2, d=2, copies=8),
+                                **{'train.epochs': 3, 'train.ckpt_every': 5})
+    sc = BenchScoring(n_e=24, n_f=8, n_cal=16, m=2, m_base=2, n=2, k=2, steps=10)
+    return BenchConfig(name='bench_quick', base=base, seeds=[0, 1], scoring=sc, n_boot=200).replace(**kw)
+
 # %% ../nbs/08_cli.ipynb #d9779347
 def quick_study(**kw) -> StudyConfig:
-    "A `StudyConfig` small enough for CI and a first look (≈ 3 CPU minutes): tiny data, model and training."
+    "A `StudyConfig` small enough for CI and a first look (≈ 5 CPU minutes): tiny data, model and training."
     base = ExperimentConfig(phantom_images=48, testbed=TestbedConfig(k=4, d=4),
                             model={'block_out_channels': [16, 32, 32]},
                             train=TrainConfig(epochs=3, bs=16, ckpt_every=5))
     return StudyConfig(base=base, n_controls=8, n_gen=2, sampling=SamplingConfig(steps=10),
-                       quick=True).replace(**kw)
+                       bench=quick_bench(), quick=True).replace(**kw)
 
 # %% ../nbs/08_cli.ipynb #9ec5c5f5
 class Stages:
     "Run-once bookkeeping of a study folder: `run(name, key, fn, outputs)` skips work that is done."
-    def __init__(self, root, verbose:bool=True):
-        self.root, self.verbose = Path(root), verbose
+    def __init__(self, root, verbose:bool=True, prog:str='memx-demo'):
+        self.root, self.verbose, self.prog = Path(root), verbose, prog
         self.path = self.root/'stages.json'
         self.done = load_json(self.path) if self.path.exists() else {}
     def is_done(self, name:str, key:str) -> bool:
@@ -73,7 +86,7 @@ class Stages:
         rec = self.done.get(name)
         return bool(rec) and rec['key'] == key and all((self.root/o).exists() for o in rec['outputs'])
     def _say(self, msg:str):
-        if self.verbose: print(f"[memx-demo] {msg}", flush=True)
+        if self.verbose: print(f"[{self.prog}] {msg}", flush=True)
     def _record(self, name:str, key:str, outputs:list[str], seconds:float):
         if missing := [o for o in outputs if not (self.root/o).exists()]:
             raise RuntimeError(f"stage {name} finished without writing {missing}")
@@ -209,12 +222,30 @@ def nested_get(d:dict, *path, default=float('nan')):
         d = d[p]
     return d
 
+# %% ../nbs/08_cli.ipynb #e381826c
+def bench_rows(root) -> dict:
+    "Headline rows of the study's benchmark (`root/bench`): Wen's cheapest and strongest score."
+    p = Path(root)/'bench'/'results'/'benchmark.json'
+    if not p.exists(): return {}
+    s = load_json(p)
+    by = {(c['name'], c['detector']): c for c in s['comparisons']}
+    wen = [d for d in s['detectors'] if d.startswith('wen_')]
+    rows = {}
+    for det in (wen[0], wen[-1]):
+        e, ab = by[(EMPIRICAL, det)], by[('A vs B', det)]
+        ci = f"[{e['auc_ci'][0]:.3f}, {e['auc_ci'][1]:.3f}]" if e['auc'] is not None else None
+        rows[f'benchmark: {det}'] = {'AUC memorized vs not (empirical)': e['auc'], 'AUC 95% CI': ci,
+                                     'AUC sd over seeds': e['auc_sd'], 'TPR': e['tpr'], 'TPR at': e['tpr_at'],
+                                     'memorized / other conditions': f"{e['n_pos']} / {e['n_neg']}",
+                                     'AUC A vs B': ab['auc'], 'seeds': len(s['seeds'])}
+    return rows
+
 # %% ../nbs/08_cli.ipynb #4f219dbf
 def headline(root) -> pd.DataFrame:
-    "Detection, validation and mitigation headline numbers of a study folder (NaN where a stage has not run)."
+    "Headline numbers of a study folder: benchmark, detection, validation, mitigation (NaN: not run yet)."
     # memorization rates are by the copy-detection encoder, with the same calibrated threshold in validation
     # and mitigation
-    root, rows = Path(root), {}
+    root, rows = Path(root), bench_rows(root)
     for v in ('cfg', 'nocfg'):
         det, val = [load_json(p) if p.exists() else {}
                     for p in (root/v/'results'/'detect.json', root/v/'results'/'validate.json')]
@@ -329,12 +360,33 @@ def memx_mitigate(run:str,           # a run folder written by `memx-train` (var
           f"figures tradeoff.png, mitigate_gallery.png")
 
 # %% ../nbs/08_cli.ipynb #2b66b2a1
-def train_workers(study:StudyConfig) -> tuple[int, int]:
-    "Training (processes, torch threads each): 1 on a GPU, else `study.workers` (0: one per core, at most 4)."
+def train_workers(workers:int=0) -> tuple[int, int]:
+    "Training (processes, torch threads each): 1 on a GPU, else `workers` (0: one per core, at most 4)."
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
-    if torch.cuda.is_available() or study.workers == 1: return 1, torch.get_num_threads()
-    w = study.workers or min(cores, 4)
+    if torch.cuda.is_available() or workers == 1: return 1, torch.get_num_threads()
+    w = workers or min(cores, 4)
     return w, max(1, cores // w)
+
+# %% ../nbs/08_cli.ipynb #2d17153a
+def bench_plan(bc:BenchConfig,       # the benchmark
+               rel:str='.',          # its folder relative to the `Stages` root
+               progress:bool=True    # progress bars (in the main process)
+              ) -> tuple[list, list, tuple]:
+    "`Stages` entries of a benchmark: (training jobs, scoring jobs, the summary)."
+    runs, rel = bench_runs(bc), Path(rel)
+    first = seed_config(bc, bc.seeds[0]).hash()          # the twin is scored on the first seed's conditions
+    train = [(f'train {rel/k}', c.hash(), partial(train_run, c, progress=progress),
+              [str(rel/k/'checkpoints'/'latest.json')]) for k, c in runs.items()]
+    score = [(f'score {rel/k}', settings_key(c.hash(), bc.scoring.to_dict(), first),
+              partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')]) for k, c in runs.items()]
+    summary = (f'summary {rel}', settings_key([s[1] for s in score], bc.n_boot),
+               lambda: write_bench(bc, bench_summary(bc)), [str(rel/'results'/'benchmark.json')])
+    return train, score, summary
+
+# %% ../nbs/08_cli.ipynb #3bf5915c
+def study_bench(study:StudyConfig, root:Path) -> BenchConfig:
+    "The study's benchmark, in `root/bench`, on the study's data folder of run folders."
+    return study.bench.replace(runs=str(root), name='bench')
 
 # %% ../nbs/08_cli.ipynb #20d736a0
 def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=False) -> Path:
@@ -347,7 +399,10 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
     train = [p for p in plan if p[0].startswith('train ')]
     if any(not st.is_done(*p[:2]) for p in train):  # render once, before the workers
         prepare_data(variant_config(study, root, study.variants[0]), progress=progress)
-    st.run_parallel(train, *train_workers(study))
+    bench = bench_plan(study_bench(study, root), 'bench', progress) if study.bench else ([], [], None)
+    st.run_parallel(train + bench[0], *train_workers(study.workers))
+    st.run_parallel(bench[1], *train_workers(study.workers))
+    if bench[2]: st.run(*bench[2])
     for p in plan:
         if p not in train: st.run(*p)
     out = build_report(root, show_training_images=show_training_images, headline=headline(root))
@@ -379,3 +434,40 @@ def memx_demo(
     if chexpert: s = s.replace(data=str(check_chexpert(chexpert)))
     if workers is not None: s = s.replace(workers=workers)
     run_study(s, progress=not quiet, show_training_images=show_training_images)
+
+# %% ../nbs/08_cli.ipynb #1c7761be
+def run_bench(bc:BenchConfig,     # the benchmark
+              workers:int=0,      # parallel processes on a CPU (0: one per core, at most 4)
+              progress:bool=True  # progress bars
+             ) -> Path:
+    "Train, score and summarize every model of `bc` not done yet; the benchmark folder."
+    root = Path(bc.runs)/bc.name
+    root.mkdir(parents=True, exist_ok=True)
+    bc.to_json(root/'bench_config.json')
+    st, (train, score, summary) = Stages(root, prog='memx-bench'), bench_plan(bc, '.', progress)
+    if any(not st.is_done(*p[:2]) for p in train):  # render the phantom once, before the workers
+        prepare_data(seed_config(bc, bc.seeds[0]), progress=progress)
+    st.run_parallel(train, *train_workers(workers))
+    st.run_parallel(score, *train_workers(workers))
+    st.run(*summary)
+    return root
+
+# %% ../nbs/08_cli.ipynb #c87f1bb3
+@call_parse
+def memx_bench(config:str=None,     # a `BenchConfig` JSON file
+               quick:bool=False,    # tiny settings: about two CPU minutes (numbers are not the study's)
+               name:str=None,       # folder under runs/ (default 'bench', 'bench_quick' with --quick)
+               runs:str='runs',     # parent folder
+               seeds:str=None,      # comma-separated training seeds (default: the config's, 0,1,2)
+               workers:int=0,       # parallel processes on a CPU (0: one per core, at most 4)
+               quiet:bool=False):   # no progress bars (stage lines are still printed)
+    "Run the detection benchmark; write runs/<name>/results/benchmark.json, tables and figures."
+    bc = BenchConfig.from_json(config) if config else (quick_bench() if quick else BenchConfig())
+    bc = bc.replace(runs=runs, name=name or bc.name)
+    if seeds: bc = bc.replace(seeds=_csv_list(seeds, int))
+    root = run_bench(bc, workers, progress=not quiet)
+    hl = bench_headline(load_json(root/'results'/'benchmark.json'),
+                        detectors=['wen_k1_n1', f'wen_k{bc.scoring.k}_n{bc.scoring.n}', 'carlini', 'nn'])
+    print(hl.to_string(index=False, float_format='%.3f'))
+    print(f"results in {root/'results'} (benchmark.json, benchmark.csv, arms.csv); "
+          f"figures in {root/'figures'}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time, warnings
 from contextlib import contextmanager
 import numpy as np, pandas as pd, torch
+from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score, roc_curve
 from .data import PAD, BOS, NULL
 from .model import (SAMPLING, sample, make_scheduler, guidance_norm, generation_rows, generate,
@@ -17,8 +18,9 @@ from .similarity import nearest_training, copy_threshold
 __all__ = ['NOT_DETECTORS', 'first_steps', 'count_forwards', 'step_norms', 'wen_scores', 'score_columns', 'first_eps',
            'token_contrast', 'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique',
            'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary',
-           'threshold_at_fpr', 'tpr_at_zero_fp', 'roc_with_ci', 'plot_roc', 'plot_score_hist', 'auc_grid',
-           'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report', 'explain_top']
+           'threshold_at_fpr', 'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr', 'roc_with_ci',
+           'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report',
+           'explain_top']
 
 # %% ../nbs/04_detect.ipynb #3cfc7c61
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
@@ -319,15 +321,39 @@ def tpr_at_zero_fp(y_true, # (C,) True for memorized conditions
     y, s = np.asarray(y_true).astype(bool), np.asarray(scores, float)
     return float((s[y] > s[~y].max()).mean())
 
-# %% ../nbs/04_detect.ipynb #613a26fe
-def _bootstrap(y, s, stat, n_boot:int, seed:int) -> np.ndarray:
-    "`stat(y, s)` over `n_boot` resamples of the conditions, positives and negatives resampled separately."
-    rng, pos, neg = np.random.default_rng(seed), np.flatnonzero(y), np.flatnonzero(~y)
-    out = np.empty(n_boot)
-    for b in range(n_boot):
-        i = np.r_[rng.choice(pos, len(pos)), rng.choice(neg, len(neg))]
-        out[b] = stat(y[i], s[i])
-    return out
+# %% ../nbs/04_detect.ipynb #2e2d3a5c
+def fp_allowed(n_neg:int,        # negatives the TPR is measured on
+               fpr:float=0.01,   # the false-positive rate asked for
+               min_neg:int=100   # negatives needed to measure a TPR at `fpr`
+              ) -> tuple[int, str]:
+    "(false positives a TPR may admit, its name): ⌊`fpr`·n_neg⌋ with ≥ `min_neg` negatives, else 0 ('0 FP')."
+    if n_neg >= min_neg: return int(np.floor(fpr * n_neg + 1e-9)), f'{fpr:.0%} FPR'
+    return 0, '0 FP'
+
+# %% ../nbs/04_detect.ipynb #728158c5
+def auc_tpr(pos,     # (P,) or (B,P) positives' scores
+            neg,     # (N,) or (B,N) negatives' scores
+            j:int=0  # false positives admitted
+           ) -> tuple:
+    "Rank AUC and the TPR above the (j+1)-th highest negative, one per row: ((B,), (B,))."
+    pos, neg = np.atleast_2d(np.asarray(pos, float)), np.atleast_2d(np.asarray(neg, float))
+    P, N = pos.shape[1], neg.shape[1]
+    r = rankdata(np.concatenate([pos, neg], 1), axis=1)[:, :P]
+    thr = -np.sort(-neg, 1)[:, min(j, N - 1)]
+    return (r.sum(1) - P * (P + 1) / 2) / (P * N), (pos > thr[:, None]).mean(1)
+
+# %% ../nbs/04_detect.ipynb #f1df5db1
+def bootstrap_auc_tpr(y,               # (C,) True for memorized conditions
+                      s,               # (C,) one detector's scores
+                      j:int=0,         # false positives the TPR admits
+                      n_boot:int=2000, # resamples
+                      seed:int=0       # seed of the resampling
+                     ) -> tuple:
+    "AUC and TPR of `n_boot` resamples of the conditions (positives, negatives apart): ((B,), (B,))."
+    y, s = np.asarray(y).astype(bool), np.asarray(s, float)
+    rng, pos, neg = np.random.default_rng(seed), s[y], s[~y]
+    return auc_tpr(pos[rng.integers(0, len(pos), (n_boot, len(pos)))],
+                   neg[rng.integers(0, len(neg), (n_boot, len(neg)))], j)
 
 # %% ../nbs/04_detect.ipynb #7a96b297
 def roc_with_ci(y_true,          # (C,) True for memorized conditions
@@ -342,13 +368,13 @@ def roc_with_ci(y_true,          # (C,) True for memorized conditions
     y, s = np.asarray(y_true).astype(bool), np.asarray(scores, float)
     if y.all() or not y.any():
         raise ValueError("roc_with_ci needs both memorized (True) and other (False) conditions")
-    at_fpr = (~y).sum() >= min_neg
-    tpr = (lambda a, b: tpr_at_fpr(a, b, fpr)) if at_fpr else tpr_at_zero_fp
+    j, tpr_at = fp_allowed(int((~y).sum()), fpr, min_neg)
     q = [(1 - level) / 2, (1 + level) / 2]
-    ci = lambda f: [float(v) for v in np.quantile(_bootstrap(y, s, f, n_boot, seed), q)]
-    return {'n_pos': int(y.sum()), 'n_neg': int((~y).sum()), 'auc': float(roc_auc_score(y, s)),
-            'auc_ci': ci(roc_auc_score), 'tpr': float(tpr(y, s)), 'tpr_ci': ci(tpr),
-            'tpr_at': f'{fpr:.0%} FPR' if at_fpr else '0 FP'}
+    (auc,), (tpr,) = auc_tpr(s[y], s[~y], j)
+    ci = lambda b: [float(v) for v in np.quantile(b, q)]
+    ba, bt = bootstrap_auc_tpr(y, s, j, n_boot, seed)
+    return {'n_pos': int(y.sum()), 'n_neg': int((~y).sum()), 'auc': float(auc), 'auc_ci': ci(ba),
+            'tpr': float(tpr), 'tpr_ci': ci(bt), 'tpr_at': tpr_at}
 
 # %% ../nbs/04_detect.ipynb #d529414a
 def plot_roc(y,           # (C,) True for memorized (planted) conditions

@@ -12,7 +12,8 @@ from markupsafe import Markup
 from .core import atomic_write_text, load_json, flatten_dict
 
 # %% auto #0
-__all__ = ['TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'collect_run', 'fmt', 'summary_table', 'build_report']
+__all__ = ['WIDE_FIGURES', 'TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'collect_run', 'fmt', 'summary_table',
+           'build_report']
 
 # %% ../nbs/07_report.ipynb #c69dfce2
 def _png_uri(path:Path) -> str:
@@ -34,9 +35,12 @@ def collect_run(run:Path) -> dict:
             'csv': {p.stem: _read_table(p) for p in sorted(res.glob('*.csv'))},
             'figures': {p.stem: p for p in sorted(figs.glob('*.png'))}}
 
+# %% ../nbs/07_report.ipynb #bc8d9a86
+WIDE_FIGURES = ('gallery', 'copies', 'mitigate_gallery', 'bench_roc', 'bench_gallery')   # shown 1000 px wide
+
 # %% ../nbs/07_report.ipynb #c8198d26
 # figure stems that show training images
-TRAINING_IMAGE_FIGURES = ('gallery', 'mitigate_gallery', 'copies', 'nearest')
+TRAINING_IMAGE_FIGURES = ('gallery', 'mitigate_gallery', 'copies', 'nearest', 'bench_gallery')
 
 def _private(stem:str, data:str, show:bool) -> bool:
     "Whether figure `stem` must be left out: it shows training images of real patients and `show` is off."
@@ -118,11 +122,18 @@ SECTIONS = [
          text='Each variant trains on the same planted testbed: '
               'with classifier-free guidance (p_uncond 0.1), without it (p_uncond 0), '
               'and unconditional (p_uncond 1). Loss curves and the last sample grid (EMA weights).'),
+    dict(id='benchmark', title='Detection benchmark: against empirical copies', runs='all',
+         tables=['bench_headline', 'arms'], figures=['bench_roc', 'bench_arm_scores', 'bench_gallery'],
+         text='One training set holds arms A (unique marker token, image ×D), B (unique token, image once), '
+              'C (unseen finding combination, image ×D), D (ordinary shared condition, image ×D) beside '
+              'ordinary (E) and novel (F) conditions, at several training seeds. A condition is memorized '
+              'when at least half of its generations copy one training image (pixel distance and SSIM); '
+              'every AUC and TPR has its n, a 95% bootstrap interval and the spread over seeds.'),
     dict(id='detect', title='Detection and explanation (Wen et al.)', runs='variants',
          tables=['detect.roc', 'detect.cost'],
          figures=['roc', 'score_hist', 'auc_kn', 'significance'],
          text='Score = ‖ε(x_t, c) − ε(x_t, ∅)‖₂ at the first sampling steps; '
-              'ground truth = the planted conditions.'),
+              'ground truth = the planted conditions (the benchmark above scores against empirical copies).'),
     dict(id='validate', title='Validation: do high scores copy training images?', runs='variants',
          tables=['validate.correlation', 'validate.quality', 'validate.memorization'],
          figures=['score_similarity', 'gallery', 'umap'],
@@ -171,7 +182,7 @@ def _section(sec:dict, runs:list[dict], data:str, show:bool) -> dict:
                 missing.append(f'figure {stem} (training images of patients: pass show_training_images)')
                 continue
             figs.append(dict(uri=_png_uri(run['figures'][hits[0]]), caption=f"{run['name']}: {hits[0]}",
-                             width=1000 if stem in ('gallery', 'copies', 'mitigate_gallery') else 480))
+                             width=1000 if stem in WIDE_FIGURES else 480))
         if tables or figs: out.append(dict(label=run['name'], tables=tables, figures=figs, missing=missing))
     return dict(sec, runs=out)
 

@@ -11,7 +11,8 @@ from fastprogress.fastprogress import progress_bar
 # %% auto #0
 __all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'copy_threshold', 'as_images', 'RowView',
            'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies', 'copy_share',
-           'copy_table', 'copy_summary', 'one_image_share', 'memorized']
+           'copy_table', 'copy_summary', 'one_image_share', 'memorized', 'ssim_threshold', 'copy_evidence',
+           'plot_copies']
 
 # %% ../nbs/02a_similarity.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -240,3 +241,64 @@ def memorized(dist,           # (C,m) RMS distance of each generation to its nea
              ) -> np.ndarray:
     "Empirical memorization: ≥ `share` of a condition's generations copy one training image: (C,) bool."
     return one_image_share(dist, nn, max_dist) >= share
+
+# %% ../nbs/02a_similarity.ipynb #78f996c4
+def ssim_threshold(data,               # an `XrayData` (or anything with `images`, `df`, `split_idx`)
+                   q:float=0.99,       # quantile of the SSIM of nearest distinct pairs
+                   split:str='train',  # the split whose distinct images are compared
+                   max_n:int=4096,     # distinct images compared at most (seeded choice)
+                   seed:int=0          # seed of that choice
+                  ) -> float:
+    "`q`-quantile of the SSIM of distinct train images (≤ `max_n`, seeded) to their pixel-nearest other one."
+    bank, _ = training_bank(data, split)
+    if len(bank) < 2: raise ValueError("ssim_threshold needs at least two distinct training images")
+    qi = np.random.default_rng(seed).choice(len(bank), min(max_n, len(bank)), replace=False)
+    _, i = pixel_nn(torch.from_numpy(bank[qi]), bank, k=2)
+    return float(np.quantile(ssim(bank[qi], bank[i[:, 1].numpy()]).numpy(), q))
+
+# %% ../nbs/02a_similarity.ipynb #a1f76176
+def copy_evidence(images,         # generations (C,m,1,S,S) or (C,m,S,S) in [-1,1]
+                  data,           # the `XrayData` they were trained on
+                  max_dist:float, # the pixel copy threshold (`copy_threshold`)
+                  min_ssim:float  # the SSIM confirmation threshold (`ssim_threshold`)
+                 ) -> dict:
+    "Per generation (C,m): `dist`, `nn` (source row), `ssim` of the nearest distinct training image; `copy`."
+    x = torch.as_tensor(images)
+    C, m = x.shape[:2]
+    flat = x.reshape(C * m, *x.shape[2:])
+    d, nn = nearest_training(flat, data)
+    s = ssim(flat, np.asarray(data.images[nn])).numpy()
+    out = {'dist': d, 'nn': nn, 'ssim': s, 'copy': (d < max_dist) & (s > min_ssim)}
+    return {k: v.reshape(C, m) for k, v in out.items()}
+
+# %% ../nbs/02a_similarity.ipynb #4ebfa734
+def plot_copies(x,                 # generations (C·n,1,S,S) in [-1,1], condition-major
+                tab:pd.DataFrame,  # one row per condition with its planted `source` row (-1: none)
+                data,              # the `XrayData` the model was trained on
+                n_samples:int,     # generations per condition, n
+                rows=None,         # the conditions (rows of `tab`) to show; default all
+                size:float=1.0,    # inches per image
+                labels=None):      # a label per shown row; default 'planted' / 'control' from `tab.planted`
+    "Per condition a row: planted source (blank for none), samples, each sample's nearest training image."
+    import matplotlib.pyplot as plt
+    rows = list(range(len(tab))) if rows is None else list(rows)
+    labels = [('planted' if tab.planted[i] else 'control') for i in rows] if labels is None else list(labels)
+    fig, axs = plt.subplots(len(rows), 1 + 2 * n_samples,
+                            figsize=(size * (1 + 2 * n_samples), size * len(rows)), squeeze=False)
+    xs = torch.as_tensor(x).reshape(len(tab), n_samples, *x.shape[-2:])
+    for r, i in enumerate(rows):
+        d, nn = nearest_training(xs[i], data)
+        src = data.images[tab.source[i]] / 127.5 - 1 if tab.source[i] >= 0 else np.full(xs.shape[-2:], np.nan)
+        ims = [src] + [xs[i, j].numpy() for j in range(n_samples)] + [data.images[k] / 127.5 - 1 for k in nn]
+        for c, (ax, im) in enumerate(zip(axs[r], ims)):
+            ax.imshow(im, cmap='gray', vmin=-1, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c > n_samples:
+                ax.set_title(f'{d[c - n_samples - 1]:.2f}', fontsize=6, pad=1)
+        axs[r, 0].set_ylabel(labels[r], fontsize=6)
+    for c, t in enumerate(['source'] + ['sample'] * n_samples + ['nearest'] * n_samples):
+        axs[0, c].set_xlabel(t, fontsize=6)
+        axs[0, c].xaxis.set_label_position('top')
+    fig.subplots_adjust(wspace=0.04, hspace=0.25)
+    return fig

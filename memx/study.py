@@ -12,20 +12,20 @@ from .core import (Config, RunDir, run_dir, seed_everything, save_json, load_jso
                        WEN_SEED_OFFSET)
 from .data import DataConfig, XrayData, load_chexpert
 from .phantom import make_phantom_chexpert
-from .testbed import TestbedConfig, plant, control_conditions
+from .testbed import TestbedConfig, ArmsConfig, plant, plant_arms, control_conditions
 from .model import SAMPLING, CondUNet, model_config, generate
 from .train import TrainConfig, VARIANTS, train, load_trained, world
-from .similarity import nearest_training, nearest_copies, copy_threshold
+from .similarity import nearest_copies, copy_threshold, plot_copies
 from .detect import wen_scores, roc_summary
 from .mitigate import mem_filter_callbacks
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'plot_copies', 'write_detect', 'detect_run', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_summary', 'write_bench', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
 class ExperimentConfig(Config):
-    "A whole run: data, planted testbed, model preset and training."
+    "A whole run: data, planted testbed (or benchmark arms), model preset and training."
     name: str = 'demo'        # run folder name under `runs`
     runs: str = 'runs'        # folder of the run folders (and the rendered phantom under `_data/`)
     data: str = 'phantom'     # 'phantom' or a CheXpert root folder
@@ -34,6 +34,7 @@ class ExperimentConfig(Config):
         default_factory=lambda: DataConfig(size=32))
     testbed: TestbedConfig|None = field(    # None: plant nothing
         default_factory=lambda: TestbedConfig(k=8, d=16))
+    arms: ArmsConfig|None = None            # the arms of a detection benchmark instead (testbed None)
     variant: str = 'cfg'                      # 'cfg' | 'nocfg' | 'uncond' (sets train.p_uncond)
     preset: str = 'tiny'                      # model preset of `memx.model`
     model: dict = field(default_factory=dict) # overrides of the preset (e.g. {"cross_attention_dim": 128})
@@ -41,11 +42,13 @@ class ExperimentConfig(Config):
     def __post_init__(self):
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown variant {self.variant!r}; choose from {list(VARIANTS)}")
+        if self.testbed is not None and self.arms is not None:
+            raise ValueError("plant either a testbed or benchmark arms: set testbed=None to plant arms")
         self.train = self.train.replace(p_uncond=VARIANTS[self.variant])
 
 # %% ../nbs/03a_study.ipynb #80672d02
 def prepare_data(cfg:ExperimentConfig, progress:bool=True) -> tuple[XrayData, dict|None]:
-    "Load (rendering the phantom if `cfg.data == 'phantom'`), plant the testbed: (data, manifest or None)."
+    "Load (rendering the phantom if `cfg.data == 'phantom'`), plant testbed / arms: (data, manifest)."
     dc = cfg.data_cfg
     if cfg.data == 'phantom':
         root = make_phantom_chexpert(
@@ -55,6 +58,7 @@ def prepare_data(cfg:ExperimentConfig, progress:bool=True) -> tuple[XrayData, di
     else:
         root = Path(cfg.data)
     data = load_chexpert(dc.replace(root=str(root)), progress=progress)
+    if cfg.arms is not None: return plant_arms(data, cfg.arms)
     return plant(data, cfg.testbed) if cfg.testbed is not None else (data, None)
 
 # %% ../nbs/03a_study.ipynb #8397ee2c
@@ -192,31 +196,6 @@ def memorization_check(model:CondUNet,                   # the trained model
     return (tab, _check_summary(tab, max_dist, n_samples, steps=steps, guidance=guidance, sampler=sampler),
             x.flatten(0, 1))
 
-# %% ../nbs/03a_study.ipynb #1b5303fb
-def plot_copies(x, tab:pd.DataFrame, data:XrayData, n_samples:int, rows=None, size:float=1.0):
-    "Per condition a row: planted source (blank for controls), samples, each sample's nearest training image."
-    import matplotlib.pyplot as plt
-    rows = list(range(len(tab))) if rows is None else list(rows)
-    fig, axs = plt.subplots(len(rows), 1 + 2 * n_samples,
-                            figsize=(size * (1 + 2 * n_samples), size * len(rows)), squeeze=False)
-    xs = torch.as_tensor(x).reshape(len(tab), n_samples, *x.shape[-2:])
-    for r, i in enumerate(rows):
-        d, nn = nearest_training(xs[i], data)
-        src = data.images[tab.source[i]] / 127.5 - 1 if tab.source[i] >= 0 else np.full(xs.shape[-2:], np.nan)
-        ims = [src] + [xs[i, j].numpy() for j in range(n_samples)] + [data.images[k] / 127.5 - 1 for k in nn]
-        for c, (ax, im) in enumerate(zip(axs[r], ims)):
-            ax.imshow(im, cmap='gray', vmin=-1, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if c > n_samples:
-                ax.set_title(f'{d[c - n_samples - 1]:.2f}', fontsize=6, pad=1)
-        axs[r, 0].set_ylabel('planted' if tab.planted[i] else 'control', fontsize=6)
-    for c, t in enumerate(['source'] + ['sample'] * n_samples + ['nearest'] * n_samples):
-        axs[0, c].set_xlabel(t, fontsize=6)
-        axs[0, c].xaxis.set_label_position('top')
-    fig.subplots_adjust(wspace=0.04, hspace=0.25)
-    return fig
-
 # %% ../nbs/04_detect.ipynb #e7cbfc61
 from .core import atomic_write_text, save_figure
 from .similarity import copy_share
@@ -297,6 +276,132 @@ def detect_run(run_path,                     # run folder written by `memx-train
                 + [c for c in sc if c.startswith('wen_ownnull')])
     if write: write_detect(r.rd, tab, summ, norms, expl, roc_cols, ['wen_k1_n1', f'wen_k5_n{n}'])
     return tab, summ
+
+# %% ../nbs/04b_benchmark.ipynb #2929b2bb
+from .data import DataConfig
+from .core import atomic_write_text, save_figure
+from .benchmark import (BenchScoring, bench_detectors, arm_conditions, score_conditions, twin_conditions,
+                            compare, copy_correlation, arms_table, flag_rates, bench_headline,
+                            plot_arm_scores, plot_comparison_rocs, plot_arm_gallery)
+
+# %% ../nbs/04b_benchmark.ipynb #9d45dc3f
+def bench_base() -> ExperimentConfig:
+    "The benchmark model: 512 phantoms, 16 px, 15% held out; arms A, C, D: 12 images ×32, B: 16; 0.37 M UNet."
+    return ExperimentConfig(name='seed0', phantom_images=512, data_cfg=DataConfig(size=16, heldout_frac=0.15),
+                            testbed=None, arms=ArmsConfig(a=12, b=16, c=12, d=12, copies=32),
+                            model={'block_out_channels': [16, 32, 32]},
+                            train=TrainConfig(epochs=40, bs=32, lr=3e-3))
+
+# %% ../nbs/04b_benchmark.ipynb #54cb79f9
+@dataclass
+class BenchConfig(Config):
+    "A detection benchmark: the arms model trained at several seeds, its clean twin, and how each is scored."
+    name: str = 'bench'       # benchmark folder under `runs`
+    runs: str = 'runs'        # parent folder
+    base: ExperimentConfig = field(default_factory=bench_base) # the arms model (name, runs, seeds are set)
+    seeds: list[int] = field(default_factory=lambda: [0, 1, 2]) # training seeds (each plants its own arms)
+    twin: bool = True         # also train the clean twin (nothing planted) like the first seed
+    scoring: BenchScoring = field(default_factory=BenchScoring) # how every model is scored
+    n_boot: int = 2000        # bootstrap resamples of every interval
+    def __post_init__(self):
+        if self.base.arms is None: raise ValueError("the benchmark's base config plants no arms (base.arms)")
+        if not self.seeds: raise ValueError("a benchmark needs at least one training seed")
+
+# %% ../nbs/04b_benchmark.ipynb #0e6998b3
+def seed_config(bc:BenchConfig, seed:int) -> ExperimentConfig:
+    "The run of training seed `seed`: arms planted, model trained with `seed`, in `<runs>/<name>/seed{seed}`."
+    return bc.base.replace(name=f'seed{seed}', runs=str(Path(bc.runs)/bc.name),
+                           **{'train.seed': seed, 'arms.seed': seed})
+
+# %% ../nbs/04b_benchmark.ipynb #5dbab11e
+def twin_config(bc:BenchConfig) -> ExperimentConfig:
+    "The clean twin of the first seed: the same images and training (epochs, seed), nothing planted."
+    return seed_config(bc, bc.seeds[0]).replace(name='twin', arms=None)
+
+# %% ../nbs/04b_benchmark.ipynb #44d2b489
+def bench_runs(bc:BenchConfig) -> dict:
+    "{label: ExperimentConfig} of every model of the benchmark: 'seed{s}' per seed, then 'twin'."
+    runs = {f'seed{s}': seed_config(bc, s) for s in bc.seeds}
+    return runs | ({'twin': twin_config(bc)} if bc.twin else {})
+
+# %% ../nbs/04b_benchmark.ipynb #14677de7
+def bench_score_run(bc:BenchConfig,       # the benchmark
+                    label:str,            # which of its models (`bench_runs`): 'seed0', …, 'twin'
+                    progress:bool=False): # a progress bar over the generations
+    "Score one trained model of `bc`: write its results/bench.csv, bench.json and bench_gen.npy; the table."
+    cfg, sc = bench_runs(bc)[label], bc.scoring
+    r = load_run(Path(cfg.runs)/cfg.name)
+    if label == 'twin':
+        data0, man0 = prepare_data(seed_config(bc, bc.seeds[0]), progress=False)
+        tab = twin_conditions(arm_conditions(data0, man0, sc.n_e, sc.n_f, sc.seed), r.data.vocab)
+    else: tab = arm_conditions(r.data, r.man, sc.n_e, sc.n_f, sc.seed)
+    t0 = time.perf_counter()
+    tab, info, x = score_conditions(r.model, r.data, tab, sc, progress=progress)
+    atomic_write_text(r.rd.results/'bench.csv', tab.to_csv(index=False))
+    np.save(r.rd.results/'bench_gen.npy', ((x[:, :, 0] + 1) * 127.5).round().clamp(0, 255).byte().numpy())
+    save_json(info | {'label': label, 'scoring': sc.to_dict(), 'seconds': time.perf_counter() - t0},
+              r.rd.results/'bench.json')
+    return tab
+
+# %% ../nbs/04b_benchmark.ipynb #98f45cad
+def load_bench_run(bc:BenchConfig, label:str) -> tuple:
+    "(table, info, truth generations (C,m,1,S,S) in [-1,1]) of one scored model of `bc`."
+    cfg = bench_runs(bc)[label]
+    res = Path(cfg.runs)/cfg.name/'results'
+    x = torch.from_numpy(np.load(res/'bench_gen.npy')).float()[:, :, None] / 127.5 - 1
+    return pd.read_csv(res/'bench.csv', keep_default_na=True), load_json(res/'bench.json'), x
+
+# %% ../nbs/04b_benchmark.ipynb #065abaf6
+def _calibrated(tabs:dict, infos:dict) -> list[dict]:
+    "Per seed and calibrated detector: the share flagged above the calibration threshold, by empirical truth."
+    return [r | {'seed': s} for s, t in tabs.items() for r in flag_rates(t, infos[s]['thresholds'])]
+
+# %% ../nbs/04b_benchmark.ipynb #70157f16
+def bench_summary(bc:BenchConfig) -> dict:
+    "Everything `memx-bench` reports, from the scored runs of `bc` (`bench_score_run`): benchmark.json."
+    loaded = {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
+    tabs, infos = {s: v[0] for s, v in loaded.items()}, {s: v[1] for s, v in loaded.items()}
+    dets = bench_detectors(bc.scoring)
+    out = {'seeds': list(bc.seeds), 'detectors': dets, 'comparisons': compare(tabs, dets, n_boot=bc.n_boot),
+           'arms': arms_table(tabs, n_boot=bc.n_boot).reset_index().to_dict('records'),
+           'copy_correlation': copy_correlation(tabs, dets), 'calibrated': _calibrated(tabs, infos),
+           'truth': {s: {k: infos[s][k] for k in ('max_dist', 'min_ssim', 'n_cal')} for s in bc.seeds},
+           'pixel_vs_ssim_agreement': {s: float((t.memorized == t.memorized_pixel).mean())
+                                       for s, t in tabs.items()},
+           'config': bc.to_dict(),
+           'seconds': {s: infos[s]['seconds'] for s in bc.seeds}}
+    if bc.twin:
+        tt, ti, _ = load_bench_run(bc, 'twin')
+        out['twin'] = {'n': len(tt), 'memorized': float(tt.memorized.mean()),
+                       'flagged': flag_rates(tt, ti['thresholds']), 'seconds': ti['seconds']}
+    return out
+
+# %% ../nbs/04b_benchmark.ipynb #104a2d30
+def write_bench(bc:BenchConfig,      # the benchmark
+                summ:dict,           # its `bench_summary`
+                det:str='wen_k1_n1'  # detector of the per-arm histograms and galleries
+               ) -> Path:
+    "Write results/benchmark.{json,csv}, arms.csv, bench_headline.csv, figures/bench_*.png; the folder."
+    import matplotlib.pyplot as plt
+    root = Path(bc.runs)/bc.name
+    loaded = {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
+    tabs = {s: v[0] for s, v in loaded.items()}
+    save_json(summ, root/'results'/'benchmark.json')
+    atomic_write_text(root/'results'/'benchmark.csv',
+                      pd.concat([t.assign(seed=s) for s, t in tabs.items()]).to_csv(index=False))
+    atomic_write_text(root/'results'/'arms.csv', pd.DataFrame(summ['arms']).to_csv(index=False))
+    atomic_write_text(root/'results'/'bench_headline.csv', bench_headline(summ).to_csv(index=False))
+    main = ['wen_k1_n1', f'wen_k{bc.scoring.k}_n{bc.scoring.n}', f'nocfg_k{bc.scoring.k}_n{bc.scoring.n}',
+            'carlini', 'nn', 'loss']
+    save_figure(plot_comparison_rocs(tabs, main), root/'figures'/'bench_roc.png', dpi=130)
+    s0 = bc.seeds[0]
+    t0, i0, x0 = loaded[s0]
+    save_figure(plot_arm_scores(t0, det, i0['thresholds'].get(det)), root/'figures'/'bench_arm_scores.png',
+                dpi=130)
+    data0, _ = prepare_data(seed_config(bc, s0), progress=False)
+    save_figure(plot_arm_gallery(t0, x0, data0, det), root/'figures'/'bench_gallery.png', dpi=130)
+    plt.close('all')
+    return root
 
 # %% ../nbs/05_validate.ipynb #984ee237
 from .valnets import validation_models, encode

@@ -23,7 +23,7 @@ def test_demo_resumes(report):
     out, _ = report
     r = subprocess.run([shutil.which('memx-demo'), '--quick', '--quiet', '--runs', str(out.parent.parent)], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert r.stdout.count('done earlier, skipped') == 9, r.stdout
+    assert r.stdout.count('done earlier, skipped') == 16, r.stdout   # 9 study stages, 7 of the benchmark
 
 def test_report_in_browser(report, tmp_path):
     out, _ = report
@@ -41,5 +41,21 @@ def test_report_in_browser(report, tmp_path):
     cells = re.findall(r'<table class="headline">(.*?)</table>', dom, re.S)
     nums = re.findall(r'<td>(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)</td>', cells[0]) if cells else []
     assert len(nums) >= 5, cells[:1]                                          # the headline table holds numbers
-    for sec in ('Detection and explanation', 'Validation', 'Mitigation, validated again', 'Configuration and versions'):
+    assert (out.parent/'bench'/'results'/'benchmark.json').exists()
+    for sec in ('Detection benchmark', 'Detection and explanation', 'Validation', 'Mitigation, validated again', 'Configuration and versions'):
         assert sec in dom
+
+def test_benchmark_results(report):
+    "The quick demo's benchmark writes benchmark.json in the documented format, its tables and figures."
+    import json
+    out, _ = report
+    b = out.parent/'bench'
+    s = json.loads((b/'results'/'benchmark.json').read_text())
+    assert s['seeds'] == [0, 1] and len(s['comparisons']) == 5 * len(s['detectors'])
+    for c in s['comparisons']:
+        assert {'name', 'detector', 'n_pos', 'n_neg', 'auc', 'auc_ci', 'tpr', 'tpr_at'} <= set(c)
+        assert c['tpr_at'] in ('1% FPR', '0 FP', None)
+    assert {c['name'] for c in s['comparisons']} == {'memorized vs not (empirical)', 'A vs E', 'A vs B', 'C vs E', 'D vs E'}
+    assert s['twin']['n'] > 0 and all(0 <= f['flagged_all'] <= 1 for f in s['twin']['flagged'])
+    for f in ('benchmark.csv', 'arms.csv', 'bench_headline.csv'): assert (b/'results'/f).stat().st_size > 100
+    for f in ('bench_roc', 'bench_arm_scores', 'bench_gallery'): assert (b/'figures'/f'{f}.png').stat().st_size > 5_000
