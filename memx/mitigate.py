@@ -21,10 +21,11 @@ from .similarity import pixel_nn
 from .detect import wen_scores, threshold_at_fpr
 
 # %% auto #0
-__all__ = ['METHODS', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms', 'calibrate_l_target',
-           'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups', 'dedup_rows',
-           'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'MitigateConfig', 'generate_with',
-           'calibration_conditions', 'detection_setup', 'plot_tradeoff', 'plot_before_after', 'mitigation_summary']
+__all__ = ['FILTER_RULES', 'METHODS', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms',
+           'calibrate_l_target', 'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups',
+           'dedup_rows', 'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'condition_keys',
+           'filter_precision_recall', 'MitigateConfig', 'generate_with', 'calibration_conditions', 'detection_setup',
+           'plot_tradeoff', 'plot_before_after', 'mitigation_summary']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -199,19 +200,25 @@ def training_norms(model:CondUNet, xt, t, tokens, mask) -> torch.Tensor:
         return guidance_norm(*cfg_eps(model, xt, t, model.embed(tokens), mask,
                                       *model.null_emb(*tokens.shape)))
 
+# %% ../nbs/06_mitigate.ipynb #011bdce4
+FILTER_RULES = ('percentile', 'absolute')   # `MemFilter`'s τ: running percentile, or fixed at the start
+
 # %% ../nbs/06_mitigate.ipynb #120806c9
 class MemFilter(Callback):
-    "Train-time mitigation: batch losses skip samples with ‖ε(x_t,c) − ε(x_t,∅)‖₂ ≥ τ, a running percentile."
+    "Train-time mitigation: batch losses skip samples with ‖ε(x_t,c) − ε(x_t,∅)‖₂ ≥ τ (per timestep band)."
     order = DDPMCallback.order + 1  # after noising, before the forward pass
     def __init__(self, tau_pct:float=90., # τ: this percentile of recent norms of the sample's timestep band
                  warmup_epochs:int=10,    # epochs before filtering starts
                  window:int=1024,         # recent norms kept, all bands (short: norms grow during training)
                  n_tbins:int=10,          # timestep bands with their own τ (1: one τ for all t)
                  min_norms:int=64,        # a band filters once it holds this many norms
-                 run:RunDir|None=None):   # write the logs into this run folder after each epoch
+                 run:RunDir|None=None,    # write the logs into this run folder after each epoch
+                 rule:str='percentile'):  # 'percentile': τ follows recent norms; 'absolute': fixed at start
         if not 0 < tau_pct < 100: raise ValueError(f"tau_pct must be in (0, 100), got {tau_pct}")
-        self.tau_pct, self.warmup, self.n_tbins, self.min_norms, self.rundir = (
-            tau_pct, warmup_epochs, n_tbins, min_norms, run)
+        if rule not in FILTER_RULES: raise ValueError(f"unknown rule {rule!r}; choose from {FILTER_RULES}")
+        self.tau_pct, self.warmup, self.n_tbins, self.min_norms, self.rundir, self.rule = (
+            tau_pct, warmup_epochs, n_tbins, min_norms, run, rule)
+        self.frozen = None                # the absolute rule's τ per band, set once
         self.bufs = [deque(maxlen=max(1, window // n_tbins)) for _ in range(n_tbins)]
         self.dropped, self.epochs, self.per_cond = [], [], {}
     def before_epoch(self): self.n_seen, self.n_drop = 0, 0
@@ -238,9 +245,12 @@ class MemFilter(Callback):
 @patch
 def taus(self:MemFilter, bins) -> torch.Tensor:
     "τ (B,) of timestep bands `bins` (B,): `tau_pct` percentile of their recent norms (NaN: not filtering)."
+    if self.frozen is not None: return self.frozen[bins]
     tb = [np.percentile(b, self.tau_pct) if len(b) >= self.min_norms and self.epoch >= self.warmup else np.nan
           for b in self.bufs]
-    return torch.tensor(tb, dtype=torch.float32)[bins]
+    tb = torch.tensor(tb, dtype=torch.float32)
+    if self.rule == 'absolute' and self.epoch >= self.warmup and not tb.isnan().any(): self.frozen = tb
+    return tb[bins]
 
 # %% ../nbs/06_mitigate.ipynb #fe6aa54a
 @patch
@@ -249,9 +259,10 @@ def record(self:MemFilter, norm, tau, t, drop, cond, keys):
     self.n_seen += int(cond.sum())
     self.n_drop += int(drop.sum())
     for i in torch.nonzero(cond)[:, 0].tolist():
-        c = self.per_cond.setdefault(keys[i], [0, 0])
+        c = self.per_cond.setdefault(keys[i], [0, 0, 0])
         c[0] += 1
         c[1] += int(drop[i])
+        c[2] += int(not tau[i].isnan())      # seen while the filter was on
         if drop[i]:
             self.dropped.append(dict(epoch=self.epoch, iter=self.iter, t=int(t[i]), norm=float(norm[i]),
                                      tau=float(tau[i]), tokens=keys[i]))
@@ -268,10 +279,12 @@ def write(self:MemFilter, run:RunDir):
     "Write drop log to `results/mem_filter.csv`, settings and epoch/condition counts to `mem_filter.json`."
     with atomic_write(run.results/'mem_filter.csv', 'w') as f: self.log().to_csv(f, index=False)
     save_json({'tau_pct': self.tau_pct, 'warmup_epochs': self.warmup, 'n_tbins': self.n_tbins,
-               'min_norms': self.min_norms,
+               'min_norms': self.min_norms, 'rule': self.rule,
+               'frozen_tau': None if self.frozen is None else self.frozen.tolist(),
                'seen': sum(e['seen'] for e in self.epochs), 'dropped': sum(e['dropped'] for e in self.epochs),
                'epochs': self.epochs,
-               'per_condition': {k: {'seen': a, 'dropped': b} for k, (a, b) in self.per_cond.items()}},
+               'per_condition': {k: {'seen': a, 'dropped': b, 'seen_filtering': f}
+                                 for k, (a, b, f) in self.per_cond.items()}},
               run.results/'mem_filter.json')
 
 # %% ../nbs/06_mitigate.ipynb #b984cbd3
@@ -279,7 +292,30 @@ def mem_filter_callbacks(cfg:TrainConfig,     # a training config; `cfg.mem_filt
                          run:RunDir|None=None # the run folder its logs go to (None on non-writing ranks)
                         ) -> list:
     "The training-time mitigation a training config asks for: `[MemFilter(...)]`, or `[]`."
-    return [MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run)] if cfg.mem_filter_pct else []
+    if not cfg.mem_filter_pct: return []
+    return [MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run, rule=cfg.mem_filter_rule)]
+
+# %% ../nbs/06_mitigate.ipynb #1ececf00
+def condition_keys(data,  # an `XrayData`
+                   conds  # condition strings
+                  ) -> list[str]:
+    "The keys `MemFilter` counts conditions under (their token ids, space-separated) for `conds`."
+    tok, msk = data.vocab.batch(list(conds), max_len=data.max_len)
+    return [' '.join(map(str, t[m].tolist())) for t, m in zip(tok, msk)]
+
+# %% ../nbs/06_mitigate.ipynb #b982a937
+def filter_precision_recall(per_condition:dict, # mem_filter.json's per_condition ({key: {dropped, …}})
+                            positive            # keys of the conditions a filter should drop
+                           ) -> dict:
+    "Per training sample while filtering: precision, recall, the dropped shares of positives and the rest."
+    pos = set(positive)
+    def tot(side):
+        v = [c for k, c in per_condition.items() if (k in pos) == side]
+        return sum(c['dropped'] for c in v), sum(c['seen_filtering'] for c in v)
+    (dp, sp), (dn, sn) = tot(True), tot(False)
+    div = lambda a, b: a / b if b else None
+    return {'precision': div(dp, dp + dn), 'recall': div(dp, sp), 'dropped_positive': div(dp, sp),
+            'dropped_other': div(dn, sn), 'n_positive': sp, 'n_other': sn}
 
 # %% ../nbs/06_mitigate.ipynb #3f04c0c3
 @dataclass

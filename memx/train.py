@@ -52,6 +52,7 @@ class TrainConfig(Config):
     seed: int = 0                 # seeds noise, timesteps, dropout and data order
     mem_filter_pct: float = 0.    # percentile τ of `memx.mitigate.MemFilter` (0 = off), added by `memx.study`
     mem_filter_warmup: int = 10   # epochs before that filter starts
+    mem_filter_rule: str = 'percentile' # its τ: 'percentile' (running) | 'absolute' (fixed when it starts)
 
     def __post_init__(self):
         if self.schedule not in ('onecycle', 'cosine', 'constant'):
@@ -61,6 +62,9 @@ class TrainConfig(Config):
             raise ValueError(f"mixed_precision must be 'auto', 'bf16' or 'no', got {self.mixed_precision!r}")
         if not 0 <= self.mem_filter_pct < 100:
             raise ValueError(f"mem_filter_pct must be in [0, 100), got {self.mem_filter_pct}")
+        if self.mem_filter_rule not in ('percentile', 'absolute'):
+            raise ValueError(f"mem_filter_rule must be 'percentile' or 'absolute', "
+                             f"got {self.mem_filter_rule!r}")
         if self.mem_filter_pct and not 0 < self.p_uncond < 1:
             raise ValueError(f"mem_filter_pct needs CFG training (0 < p_uncond < 1) "
                              f"to compare ε(x,c) with ε(x,∅); p_uncond is {self.p_uncond}")
