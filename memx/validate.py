@@ -16,7 +16,8 @@ from .valnets import SmallCNN, encode, classifier_features, predict_labels, retr
 # %% auto #0
 __all__ = ['TrainingIndex', 'calibrate_copy_threshold', 'memorization_rate', 'patient_copy_rates', 'frechet_distance', 'kid',
            'cond_labels', 'label_fidelity', 'evaluate_generations', 'plot_gallery', 'plot_score_similarity',
-           'plot_umap', 'validation_table', 'score_similarity_stats', 'report_blocks', 'models_summary']
+           'plot_umap', 'validation_table', 'group_spearman', 'score_similarity_stats', 'report_blocks',
+           'models_summary']
 
 # %% ../nbs/05_validate.ipynb #47193e71
 class TrainingIndex:
@@ -321,11 +322,25 @@ def validation_table(conds, planted, source, score, score_gen, hits:dict, thr:di
     tab['nn_is_source'] = np.where(planted, (src1 == np.asarray(source)[:, None]).mean(1), np.nan)
     return tab
 
+# %% ../nbs/05_validate.ipynb #90e5a64b
+def group_spearman(x,            # (N,) one variable, e.g. the detection score
+                   y,            # (N,) the other, e.g. the top-1 similarity
+                   groups:dict   # {name: (N,) bool mask}
+                  ) -> dict:
+    "Spearman ρ of `x` with `y` within each group: {name: ρ, or None with < 3 points or a constant side}."
+    x, y, out = np.asarray(x, float), np.asarray(y, float), {}
+    for k, m in groups.items():
+        a, b = x[np.asarray(m, bool)], y[np.asarray(m, bool)]
+        ok = len(a) >= 3 and np.ptp(a) > 0 and np.ptp(b) > 0
+        out[k] = float(spearmanr(a, b).statistic) if ok else None
+    return out
+
 # %% ../nbs/05_validate.ipynb #4dbee4bc
 def score_similarity_stats(tab:pd.DataFrame, metrics, score:str='score') -> dict:
-    "Spearman/Kendall of `tab[score]` vs top-1 sim; its AUC vs memorization (rate ≥ 0.5) and vs planted."
+    "Spearman/Kendall of `tab[score]` vs top-1 sim (pooled and within groups); AUC vs memorized and planted."
     auc = lambda y: float(roc_auc_score(y, tab[score])) if 0 < np.sum(y) < len(y) else None
-    out = {'auc_score_vs_planted': auc(tab.planted.to_numpy(bool)), 'metrics': {}}
+    p = tab.planted.to_numpy(bool)
+    out = {'auc_score_vs_planted': auc(p), 'metrics': {}}
     for m in metrics:
         sp, kd, mem = (spearmanr(tab[score], tab[f'sim_{m}']), kendalltau(tab[score], tab[f'sim_{m}']),
                        tab[f'rate_{m}'].to_numpy() >= 0.5)
@@ -334,6 +349,9 @@ def score_similarity_stats(tab:pd.DataFrame, metrics, score:str='score') -> dict
                   'auc_score_vs_memorized': auc(mem), 'n_memorized': int(mem.sum()),
                   'rate_planted': float(tab[f'rate_{m}'][tab.planted].mean()),
                   'rate_controls': float(tab[f'rate_{m}'][~tab.planted].mean())}
+        within = group_spearman(tab[score], tab[f'sim_{m}'], {'memorized': mem, 'not_memorized': ~mem,
+                                                             'planted': p, 'controls': ~p})
+        out['metrics'][m] |= {f'spearman_{k}': v for k, v in within.items()}
     return out
 
 # %% ../nbs/05_validate.ipynb #b9726717
@@ -341,7 +359,9 @@ def report_blocks(st:dict, thr:dict) -> dict:
     "The per-metric statistics split into the report's blocks: 'correlation' and 'memorization'."
     pick = lambda ks: {m: {k: v[k] for k in ks} for m, v in st['metrics'].items()}
     mem = pick(('rate_planted', 'rate_controls', 'n_memorized'))
-    return {'correlation': pick(('spearman', 'spearman_p', 'kendall', 'kendall_p', 'auc_score_vs_memorized')),
+    cor = ('spearman', 'spearman_p', 'spearman_memorized', 'spearman_not_memorized', 'spearman_planted',
+           'spearman_controls', 'kendall', 'kendall_p', 'auc_score_vs_memorized')
+    return {'correlation': pick(cor),
             'memorization': {m: {'threshold': thr[m], **v} for m, v in mem.items()}}
 
 # %% ../nbs/05_validate.ipynb #390f6bf2
