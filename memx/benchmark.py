@@ -6,7 +6,7 @@
 from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np, pandas as pd, torch
-from scipy.stats import spearmanr
+from scipy.stats import spearmanr, binomtest
 from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET
 from .model import SAMPLING, generate
 from .testbed import control_conditions, novel_conditions
@@ -17,9 +17,9 @@ from .mitigate import calibration_conditions
 
 # %% auto #0
 __all__ = ['ARMS', 'EMPIRICAL', 'COMPARISONS', 'DUPLICATED', 'arm_conditions', 'comparison_groups', 'compare_one', 'compare',
-           'BenchScoring', 'bench_detectors', 'wen_columns', 'baseline_columns', 'truth_columns', 'score_conditions',
-           'twin_conditions', 'share_ci', 'flag_rates', 'copy_correlation', 'arms_table', 'bench_headline',
-           'plot_arm_scores', 'plot_comparison_rocs', 'plot_arm_gallery']
+           'BenchScoring', 'bench_detectors', 'main_detectors', 'wen_columns', 'baseline_columns', 'truth_columns',
+           'score_conditions', 'twin_conditions', 'share_ci', 'flag_rates', 'mean_sd', 'copy_correlation', 'arms_table',
+           'bench_headline', 'plot_arm_scores', 'plot_comparison_rocs', 'plot_arm_gallery']
 
 # %% ../nbs/04b_benchmark.ipynb #13d30450
 ARMS = ('A', 'B', 'C', 'D', 'E', 'F')   # planted A–D, ordinary training conditions E, novel conditions F
@@ -130,6 +130,11 @@ def bench_detectors(sc:BenchScoring) -> list[str]:
     return ['wen_k1_n1', f'wen_k1_n{n}', f'wen_k{k}_n1', f'wen_k{k}_n{n}', f'nocfg_k{k}_n{n}',
             'carlini', 'nn', 'loss']
 
+# %% ../nbs/04b_benchmark.ipynb #7723da6e
+def main_detectors(sc:BenchScoring) -> list[str]:
+    "The detectors figures and headlines show: Wen's cheapest and strongest, no-CFG, and the baselines."
+    return ['wen_k1_n1', f'wen_k{sc.k}_n{sc.n}', f'nocfg_k{sc.k}_n{sc.n}', 'carlini', 'nn', 'loss']
+
 # %% ../nbs/04b_benchmark.ipynb #ffc222bd
 def wen_columns(model,            # a `CondUNet`
                 tokens,           # conditions (C,L) token ids
@@ -212,7 +217,6 @@ def share_ci(k:int,           # successes
              level:float=0.95 # coverage
             ) -> list:
     "Exact (Clopper–Pearson) interval of the proportion k/n: [low, high]."
-    from scipy.stats import binomtest
     ci = binomtest(int(k), int(n)).proportion_ci(level, method='exact')
     return [float(ci.low), float(ci.high)]
 
@@ -236,6 +240,13 @@ def flag_rates(tab:pd.DataFrame, # a scored benchmark table (truth and detector 
 # %% ../nbs/04b_benchmark.ipynb #facfbd6e
 DUPLICATED = ('A', 'C', 'D')   # arms whose image is ×D in training: the planted label "memorized"
 
+# %% ../nbs/04b_benchmark.ipynb #6fb1bbd5
+def mean_sd(v) -> tuple:
+    "(mean, sd) over seeds of the values of `v` that are not NaN; None where there are too few."
+    v = np.asarray(v, float)
+    v = v[~np.isnan(v)]
+    return float(v.mean()) if len(v) else None, float(v.std(ddof=1)) if len(v) > 1 else None
+
 # %% ../nbs/04b_benchmark.ipynb #f0f354bf
 def copy_correlation(tabs:dict,          # {seed: scored table}
                      detectors:list,     # detector columns
@@ -249,11 +260,9 @@ def copy_correlation(tabs:dict,          # {seed: scored table}
             t = t[t.arm.isin(arms) & t[det].notna()]
             rho.append(spearmanr(t[det], t.share)[0] if t.share.nunique() > 1 else np.nan)
             n.append(len(t))
-        r = np.array(rho, float)
-        ok = r[~np.isnan(r)]
-        out.append({'detector': det, 'arms': ''.join(arms), 'n': n, 'rho_per_seed': r.tolist(),
-                    'rho': float(ok.mean()) if len(ok) else None,
-                    'rho_sd': float(ok.std(ddof=1)) if len(ok) > 1 else None})
+        m, sd = mean_sd(rho)
+        out.append({'detector': det, 'arms': ''.join(arms), 'n': n, 'rho_per_seed': [float(r) for r in rho],
+                    'rho': m, 'rho_sd': sd})
     return out
 
 # %% ../nbs/04b_benchmark.ipynb #503f7f26
@@ -265,15 +274,14 @@ def arms_table(tabs:dict,            # {seed: scored table}
     rows = []
     for arm in ARMS:
         sub = [t[t.arm == arm] for t in tabs.values()]
-        rate = np.array([s.memorized.mean() for s in sub if len(s)])
-        agree = [(s.memorized == (arm in DUPLICATED)).mean() for s in sub if len(s)]
+        per_seed = lambda f: mean_sd([f(s) for s in sub if len(s)])
+        rate, rate_sd = per_seed(lambda s: s.memorized.mean())
         r = compare_one(tabs, f'{arm} vs E', det, **kw) if arm != 'E' else {}
-        rows.append({'arm': arm, 'n': int(sum(len(s) for s in sub)),
-                     'copy_rate': float(rate.mean()) if len(rate) else None,
-                     'copy_rate_sd': float(rate.std(ddof=1)) if len(rate) > 1 else None,
-                     'pixel_copy_rate': float(np.mean([s.memorized_pixel.mean() for s in sub if len(s)])),
-                     'agrees_with_planting': float(np.mean(agree)) if agree else None,
-                     f'auc_vs_E': r.get('auc'), 'auc_ci': r.get('auc_ci')})
+        rows.append({'arm': arm, 'n': int(sum(len(s) for s in sub)), 'copy_rate': rate,
+                     'copy_rate_sd': rate_sd,
+                     'pixel_copy_rate': per_seed(lambda s: s.memorized_pixel.mean())[0],
+                     'agrees_with_planting': per_seed(lambda s: (s.memorized == (arm in DUPLICATED)).mean())[0],
+                     'auc_vs_E': r.get('auc'), 'auc_ci': r.get('auc_ci')})
     return pd.DataFrame(rows).set_index('arm')
 
 # %% ../nbs/04b_benchmark.ipynb #463aee95

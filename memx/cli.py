@@ -19,15 +19,15 @@ from .train import TrainConfig, world
 from .mitigate import METHODS, MitigateConfig
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
-                        bench_score_run, bench_summary, write_bench)
-from .benchmark import EMPIRICAL, BenchScoring, bench_headline
+                        bench_score_run, write_bench)
+from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
 # %% auto #0
 __all__ = ['StudyConfig', 'demo_base', 'quick_bench', 'quick_study', 'Stages', 'variant_config', 'train_run', 'check_chexpert',
            'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows', 'headline',
            'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers', 'bench_plan', 'study_bench',
-           'run_study', 'memx_demo', 'run_bench', 'memx_bench']
+           'run_bench_stages', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -380,13 +380,24 @@ def bench_plan(bc:BenchConfig,       # the benchmark
     score = [(f'score {rel/k}', settings_key(c.hash(), bc.scoring.to_dict(), first),
               partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')]) for k, c in runs.items()]
     summary = (f'summary {rel}', settings_key([s[1] for s in score], bc.n_boot),
-               lambda: write_bench(bc, bench_summary(bc)), [str(rel/'results'/'benchmark.json')])
+               partial(write_bench, bc), [str(rel/'results'/'benchmark.json')])
     return train, score, summary
 
 # %% ../nbs/08_cli.ipynb #3bf5915c
 def study_bench(study:StudyConfig, root:Path) -> BenchConfig:
     "The study's benchmark, in `root/bench`, on the study's data folder of run folders."
     return study.bench.replace(runs=str(root), name='bench')
+
+# %% ../nbs/08_cli.ipynb #8bb306c3
+def run_bench_stages(st:Stages,       # the bookkeeping of the folder the plan is relative to
+                     plan:tuple,      # `bench_plan`'s (training jobs, scoring jobs, summary)
+                     workers:int=0,   # parallel processes on a CPU (0: one per core, at most 4)
+                     also_train=()):  # further training jobs that share the training processes
+    "Train (with `also_train`), score, summarize a benchmark: each step skipped where done."
+    train, score, summary = plan
+    st.run_parallel(list(also_train) + train, *train_workers(workers))
+    st.run_parallel(score, *train_workers(workers))
+    st.run(*summary)
 
 # %% ../nbs/08_cli.ipynb #20d736a0
 def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=False) -> Path:
@@ -399,10 +410,9 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
     train = [p for p in plan if p[0].startswith('train ')]
     if any(not st.is_done(*p[:2]) for p in train):  # render once, before the workers
         prepare_data(variant_config(study, root, study.variants[0]), progress=progress)
-    bench = bench_plan(study_bench(study, root), 'bench', progress) if study.bench else ([], [], None)
-    st.run_parallel(train + bench[0], *train_workers(study.workers))
-    st.run_parallel(bench[1], *train_workers(study.workers))
-    if bench[2]: st.run(*bench[2])
+    if study.bench:
+        run_bench_stages(st, bench_plan(study_bench(study, root), 'bench', progress), study.workers, train)
+    else: st.run_parallel(train, *train_workers(study.workers))
     for p in plan:
         if p not in train: st.run(*p)
     out = build_report(root, show_training_images=show_training_images, headline=headline(root))
@@ -447,9 +457,7 @@ def run_bench(bc:BenchConfig,     # the benchmark
     st, (train, score, summary) = Stages(root, prog='memx-bench'), bench_plan(bc, '.', progress)
     if any(not st.is_done(*p[:2]) for p in train):  # render the phantom once, before the workers
         prepare_data(seed_config(bc, bc.seeds[0]), progress=progress)
-    st.run_parallel(train, *train_workers(workers))
-    st.run_parallel(score, *train_workers(workers))
-    st.run(*summary)
+    run_bench_stages(st, (train, score, summary), workers)
     return root
 
 # %% ../nbs/08_cli.ipynb #c87f1bb3
@@ -466,8 +474,7 @@ def memx_bench(config:str=None,     # a `BenchConfig` JSON file
     bc = bc.replace(runs=runs, name=name or bc.name)
     if seeds: bc = bc.replace(seeds=_csv_list(seeds, int))
     root = run_bench(bc, workers, progress=not quiet)
-    hl = bench_headline(load_json(root/'results'/'benchmark.json'),
-                        detectors=['wen_k1_n1', f'wen_k{bc.scoring.k}_n{bc.scoring.n}', 'carlini', 'nn'])
+    hl = bench_headline(load_json(root/'results'/'benchmark.json'), detectors=main_detectors(bc.scoring))
     print(hl.to_string(index=False, float_format='%.3f'))
     print(f"results in {root/'results'} (benchmark.json, benchmark.csv, arms.csv); "
           f"figures in {root/'figures'}")

@@ -152,7 +152,7 @@ def eval_conditions(data:XrayData, man:dict|None, n_controls:int=32, seed:int=0)
 
 # %% ../nbs/03a_study.ipynb #7f74232b
 def variant_guidance(variant:str) -> float:
-    "The CFG scale a run of `variant` samples at: `SAMPLING.guidance` with CFG, else 1 (the conditional alone)."
+    "The CFG scale a run of `variant` samples at: `SAMPLING.guidance` with CFG, else 1 (conditional alone)."
     return SAMPLING.guidance if variant == 'cfg' else 1.0
 
 # %% ../nbs/03a_study.ipynb #cce99976
@@ -280,9 +280,9 @@ def detect_run(run_path,                     # run folder written by `memx-train
 # %% ../nbs/04b_benchmark.ipynb #2929b2bb
 from .data import DataConfig
 from .core import atomic_write_text, save_figure
-from .benchmark import (BenchScoring, bench_detectors, arm_conditions, score_conditions, twin_conditions,
-                            compare, copy_correlation, arms_table, flag_rates, bench_headline,
-                            plot_arm_scores, plot_comparison_rocs, plot_arm_gallery)
+from .benchmark import (BenchScoring, bench_detectors, main_detectors, arm_conditions, score_conditions,
+                            twin_conditions, compare, copy_correlation, arms_table, flag_rates,
+                            bench_headline, plot_arm_scores, plot_comparison_rocs, plot_arm_gallery)
 
 # %% ../nbs/04b_benchmark.ipynb #9d45dc3f
 def bench_base() -> ExperimentConfig:
@@ -357,9 +357,10 @@ def _calibrated(tabs:dict, infos:dict) -> list[dict]:
     return [r | {'seed': s} for s, t in tabs.items() for r in flag_rates(t, infos[s]['thresholds'])]
 
 # %% ../nbs/04b_benchmark.ipynb #70157f16
-def bench_summary(bc:BenchConfig) -> dict:
+def bench_summary(bc:BenchConfig, # the benchmark
+                  loaded:dict     # {seed: `load_bench_run`} of its scored runs
+                 ) -> dict:
     "Everything `memx-bench` reports, from the scored runs of `bc` (`bench_score_run`): benchmark.json."
-    loaded = {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
     tabs, infos = {s: v[0] for s, v in loaded.items()}, {s: v[1] for s, v in loaded.items()}
     dets = bench_detectors(bc.scoring)
     out = {'seeds': list(bc.seeds), 'detectors': dets, 'comparisons': compare(tabs, dets, n_boot=bc.n_boot),
@@ -377,31 +378,27 @@ def bench_summary(bc:BenchConfig) -> dict:
     return out
 
 # %% ../nbs/04b_benchmark.ipynb #104a2d30
-def write_bench(bc:BenchConfig,      # the benchmark
-                summ:dict,           # its `bench_summary`
+def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` on each of its models)
                 det:str='wen_k1_n1'  # detector of the per-arm histograms and galleries
-               ) -> Path:
-    "Write results/benchmark.{json,csv}, arms.csv, bench_headline.csv, figures/bench_*.png; the folder."
+               ) -> dict:
+    "Summarize `bc` into results/benchmark.{json,csv}, arms.csv, bench_headline.csv, figures/bench_*.png."
     import matplotlib.pyplot as plt
-    root = Path(bc.runs)/bc.name
-    loaded = {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
-    tabs = {s: v[0] for s, v in loaded.items()}
+    root, loaded = Path(bc.runs)/bc.name, {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
+    summ, tabs = bench_summary(bc, loaded), {s: v[0] for s, v in loaded.items()}
     save_json(summ, root/'results'/'benchmark.json')
     atomic_write_text(root/'results'/'benchmark.csv',
                       pd.concat([t.assign(seed=s) for s, t in tabs.items()]).to_csv(index=False))
     atomic_write_text(root/'results'/'arms.csv', pd.DataFrame(summ['arms']).to_csv(index=False))
     atomic_write_text(root/'results'/'bench_headline.csv', bench_headline(summ).to_csv(index=False))
-    main = ['wen_k1_n1', f'wen_k{bc.scoring.k}_n{bc.scoring.n}', f'nocfg_k{bc.scoring.k}_n{bc.scoring.n}',
-            'carlini', 'nn', 'loss']
-    save_figure(plot_comparison_rocs(tabs, main), root/'figures'/'bench_roc.png', dpi=130)
-    s0 = bc.seeds[0]
-    t0, i0, x0 = loaded[s0]
+    save_figure(plot_comparison_rocs(tabs, main_detectors(bc.scoring)), root/'figures'/'bench_roc.png',
+                dpi=130)
+    t0, i0, x0 = loaded[bc.seeds[0]]
     save_figure(plot_arm_scores(t0, det, i0['thresholds'].get(det)), root/'figures'/'bench_arm_scores.png',
                 dpi=130)
-    data0, _ = prepare_data(seed_config(bc, s0), progress=False)
+    data0, _ = prepare_data(seed_config(bc, bc.seeds[0]), progress=False)
     save_figure(plot_arm_gallery(t0, x0, data0, det), root/'figures'/'bench_gallery.png', dpi=130)
     plt.close('all')
-    return root
+    return summ
 
 # %% ../nbs/05_validate.ipynb #984ee237
 from .valnets import validation_models, encode
