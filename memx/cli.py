@@ -16,18 +16,20 @@ from .data import DataConfig
 from .testbed import TestbedConfig, ArmsConfig
 from .model import SAMPLING, SamplingConfig
 from .train import TrainConfig, world
-from .mitigate import METHODS, MitigateConfig
+from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
-                        bench_score_run, write_bench)
+                        bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
+                        write_mitigation_bench)
 from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
 # %% auto #0
-__all__ = ['StudyConfig', 'demo_base', 'quick_bench', 'quick_study', 'Stages', 'variant_config', 'train_run', 'check_chexpert',
-           'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows', 'headline',
-           'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers', 'bench_plan', 'study_bench',
-           'run_bench_stages', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
+__all__ = ['StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study', 'Stages', 'variant_config', 'train_run',
+           'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get',
+           'bench_rows', 'headline', 'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers',
+           'mitigation_plan', 'bench_plan', 'study_bench', 'run_bench_stages', 'run_study', 'memx_demo', 'run_bench',
+           'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -47,8 +49,8 @@ class StudyConfig(Config):
     workers: int = 0                    # training processes on a CPU (0: one per core, at most 4); 1 on a GPU
     sampling: SamplingConfig = field(   # how every stage samples (steps, sampler, seed)
         default_factory=SamplingConfig)
-    bench: BenchConfig|None = field(    # the detection benchmark (None: skip it)
-        default_factory=BenchConfig)
+    bench: BenchConfig|None = field(    # the detection benchmark and its mitigations (None: skip it)
+        default_factory=lambda: BenchConfig(mitigation=MitigationBench()))
     quick: bool = False                 # tiny settings (set by `quick_study`)
 
 # %% ../nbs/08_cli.ipynb #e7626a57
@@ -65,6 +67,12 @@ def quick_bench(**kw) -> BenchConfig:
     sc = BenchScoring(n_e=24, n_f=8, n_cal=16, m=2, m_base=2, n=2, k=2, steps=10)
     return BenchConfig(name='bench_quick', base=base, seeds=[0, 1], scoring=sc, n_boot=200).replace(**kw)
 
+# %% ../nbs/08_cli.ipynb #ec0d6ce5
+def quick_mitigation(**kw) -> MitigationBench:
+    "A `MitigationBench` for CI and a first look: one knob per method, small sets."
+    return MitigationBench(knobs={'inference': [5.], 'guidance': [1.], 'rna': [2.]}, n_reference=64,
+                           n_classifier=128, clf_epochs=3, n_calib=16, n_boot=20).replace(**kw)
+
 # %% ../nbs/08_cli.ipynb #d9779347
 def quick_study(**kw) -> StudyConfig:
     "A `StudyConfig` small enough for CI and a first look (≈ 5 CPU minutes): tiny data, model and training."
@@ -72,7 +80,7 @@ def quick_study(**kw) -> StudyConfig:
                             model={'block_out_channels': [16, 32, 32]},
                             train=TrainConfig(epochs=3, bs=16, ckpt_every=5))
     return StudyConfig(base=base, n_controls=8, n_gen=2, sampling=SamplingConfig(steps=10),
-                       bench=quick_bench(), quick=True).replace(**kw)
+                       bench=quick_bench(mitigation=quick_mitigation()), quick=True).replace(**kw)
 
 # %% ../nbs/08_cli.ipynb #9ec5c5f5
 class Stages:
@@ -166,12 +174,12 @@ def stage_settings(study:StudyConfig) -> dict:
                     validate=dict(n_controls=n, n_gen=study.n_gen, enc_epochs=4, clf_epochs=4, **run),
                     mitigate=dict(n_controls=n, n_calib=16, n_samples=study.n_gen, knobs=knobs,
                                   gallery={k: v[0] for k, v in knobs.items()}, **run),
-                    memfilter=dict(mem_filter_pct=90., mem_filter_warmup=1))
+                    memfilter=dict(mem_filter_pct=99., mem_filter_warmup=1))
     return dict(detect=dict(n_controls=n, m=4, **run), validate=dict(n_controls=n, n_gen=study.n_gen, **run),
                 mitigate=dict(n_controls=n, n_samples=study.n_gen, n_calib=64,
                               knobs={'inference': [10., 1.], 'guidance': [1.5], 'rna': [1.]},
                               gallery={'inference': 1., 'guidance': 1.5, 'rna': 1.}, **run),
-                memfilter=dict(mem_filter_pct=70., mem_filter_warmup=10))
+                memfilter=dict(mem_filter_pct=99., mem_filter_warmup=2))
 
 # %% ../nbs/08_cli.ipynb #78b8d55c
 def memfilter_config(study:StudyConfig, root:Path) -> ExperimentConfig:
@@ -367,21 +375,40 @@ def train_workers(workers:int=0) -> tuple[int, int]:
     w = workers or min(cores, 4)
     return w, max(1, cores // w)
 
+# %% ../nbs/08_cli.ipynb #9b2c6a21
+def mitigation_plan(bc:BenchConfig, # the benchmark, with its `mitigation`
+                    rel:Path,       # its folder relative to the `Stages` root
+                    train:list,     # `bench_plan`'s training jobs
+                    score:list      # and scoring jobs
+                   ) -> tuple:
+    "`Stages` entries of the re-measured mitigations: (reference set, one job per seed, the summary)."
+    keys = {p[0].split('/')[-1]: p[1] for p in train + score}
+    mb, ref = bc.mitigation.to_dict(), rel/'_reference'
+    refer = (f'reference {rel}', settings_key(mb, bc.base.hash()), partial(reference_set, bc), [str(ref)])
+    jobs = [(f'mitigate {rel}/seed{s}',
+             settings_key(mb, refer[1], *[v for k, v in keys.items() if k.startswith(f'seed{s}')]),
+             partial(mitigation_bench_run, bc, s), [str(rel/f'seed{s}'/'results'/'mitigation.npz')])
+            for s in bc.seeds]
+    summ = (f'mitigation summary {rel}', settings_key([j[1] for j in jobs], keys.get('twin_filter')),
+            partial(write_mitigation_bench, bc), [str(rel/'results'/'mitigation.json')])
+    return refer, jobs, summ
+
 # %% ../nbs/08_cli.ipynb #2d17153a
 def bench_plan(bc:BenchConfig,       # the benchmark
                rel:str='.',          # its folder relative to the `Stages` root
                progress:bool=True    # progress bars (in the main process)
-              ) -> tuple[list, list, tuple]:
-    "`Stages` entries of a benchmark: (training jobs, scoring jobs, the summary)."
-    runs, rel = bench_runs(bc), Path(rel)
+              ) -> tuple[list, list, tuple, tuple|None]:
+    "`Stages` entries of a benchmark: (training jobs, scoring jobs, the summary, the mitigations' or None)."
+    runs, rel = bench_runs(bc) | (mitigation_runs(bc) if bc.mitigation else {}), Path(rel)
     first = seed_config(bc, bc.seeds[0]).hash()          # the twin is scored on the first seed's conditions
     train = [(f'train {rel/k}', c.hash(), partial(train_run, c, progress=progress),
               [str(rel/k/'checkpoints'/'latest.json')]) for k, c in runs.items()]
     score = [(f'score {rel/k}', settings_key(c.hash(), bc.scoring.to_dict(), first),
-              partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')]) for k, c in runs.items()]
+              partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')])
+             for k, c in bench_runs(bc).items()]
     summary = (f'summary {rel}', settings_key([s[1] for s in score], bc.n_boot),
                partial(write_bench, bc), [str(rel/'results'/'benchmark.json')])
-    return train, score, summary
+    return train, score, summary, mitigation_plan(bc, rel, train, score) if bc.mitigation else None
 
 # %% ../nbs/08_cli.ipynb #3bf5915c
 def study_bench(study:StudyConfig, root:Path) -> BenchConfig:
@@ -390,14 +417,19 @@ def study_bench(study:StudyConfig, root:Path) -> BenchConfig:
 
 # %% ../nbs/08_cli.ipynb #8bb306c3
 def run_bench_stages(st:Stages,       # the bookkeeping of the folder the plan is relative to
-                     plan:tuple,      # `bench_plan`'s (training jobs, scoring jobs, summary)
+                     plan:tuple,      # `bench_plan`'s (training jobs, scoring jobs, summary, mitigations)
                      workers:int=0,   # parallel processes on a CPU (0: one per core, at most 4)
                      also_train=()):  # further training jobs that share the training processes
-    "Train (with `also_train`), score, summarize a benchmark: each step skipped where done."
-    train, score, summary = plan
+    "Train (with `also_train`), score, summarize a benchmark, its mitigations: each step not done."
+    train, score, summary, mitigation = plan
     st.run_parallel(list(also_train) + train, *train_workers(workers))
     st.run_parallel(score, *train_workers(workers))
     st.run(*summary)
+    if mitigation is None: return
+    refer, jobs, msumm = mitigation
+    st.run(*refer)
+    st.run_parallel(jobs, *train_workers(workers))
+    st.run(*msumm)
 
 # %% ../nbs/08_cli.ipynb #20d736a0
 def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=False) -> Path:
@@ -454,10 +486,9 @@ def run_bench(bc:BenchConfig,     # the benchmark
     root = Path(bc.runs)/bc.name
     root.mkdir(parents=True, exist_ok=True)
     bc.to_json(root/'bench_config.json')
-    st, (train, score, summary) = Stages(root, prog='memx-bench'), bench_plan(bc, '.', progress)
-    if any(not st.is_done(*p[:2]) for p in train):  # render the phantom once, before the workers
-        prepare_data(seed_config(bc, bc.seeds[0]), progress=progress)
-    run_bench_stages(st, (train, score, summary), workers)
+    prepare_data(seed_config(bc, bc.seeds[0]), progress=progress)   # rendered once, before the workers
+    st, plan = Stages(root, prog='memx-bench'), bench_plan(bc, '.', progress)
+    run_bench_stages(st, plan, workers)
     return root
 
 # %% ../nbs/08_cli.ipynb #c87f1bb3
@@ -468,13 +499,19 @@ def memx_bench(config:str=None,     # a `BenchConfig` JSON file
                runs:str='runs',     # parent folder
                seeds:str=None,      # comma-separated training seeds (default: the config's, 0,1,2)
                workers:int=0,       # parallel processes on a CPU (0: one per core, at most 4)
+               mitigate:bool=False, # also re-measure the mitigations on its models (`MitigationBench`)
                quiet:bool=False):   # no progress bars (stage lines are still printed)
     "Run the detection benchmark; write runs/<name>/results/benchmark.json, tables and figures."
     bc = BenchConfig.from_json(config) if config else (quick_bench() if quick else BenchConfig())
     bc = bc.replace(runs=runs, name=name or bc.name)
     if seeds: bc = bc.replace(seeds=_csv_list(seeds, int))
+    if mitigate and bc.mitigation is None:
+        bc = bc.replace(mitigation=quick_mitigation() if quick else MitigationBench())
     root = run_bench(bc, workers, progress=not quiet)
     hl = bench_headline(load_json(root/'results'/'benchmark.json'), detectors=main_detectors(bc.scoring))
     print(hl.to_string(index=False, float_format='%.3f'))
     print(f"results in {root/'results'} (benchmark.json, benchmark.csv, arms.csv); "
           f"figures in {root/'figures'}")
+    if bc.mitigation: print(mitigation_table(load_json(root/'results'/'mitigation.json')['mitigations'])[
+        ['mitigation', 'memorization_rate', 'memorization_rate_change', 'fd_change', 'fidelity_change']
+    ].to_string(index=False, float_format='%.3f'))

@@ -16,16 +16,19 @@ from .core import (Config, RunDir, atomic_write, save_json, WEN_SEED_OFFSET, CAL
 from .data import PAD, NULL
 from .testbed import control_conditions
 from .model import SAMPLING, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise
-from .train import TrainConfig, DDPMCallback, unwrap, skipped
+from .train import TrainConfig, DDPMCallback, FILTER_RULES, unwrap, skipped, q_sample
 from .similarity import pixel_nn
-from .detect import wen_scores, threshold_at_fpr
+from .detect import wen_scores, threshold_at_fpr, auc_tpr
+from .validate import frechet_distance
 
 # %% auto #0
-__all__ = ['FILTER_RULES', 'METHODS', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms',
+__all__ = ['METHODS', 'CHANGES', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms',
            'calibrate_l_target', 'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups',
            'dedup_rows', 'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'condition_keys',
            'filter_precision_recall', 'MitigateConfig', 'generate_with', 'calibration_conditions', 'detection_setup',
-           'plot_tradeoff', 'plot_before_after', 'mitigation_summary']
+           'plot_tradeoff', 'plot_before_after', 'mitigation_summary', 'MitigationBench', 'poly_kernel', 'mmd2',
+           'mean_auroc', 'quality_replicates', 'copy_replicates', 'summarize_replicates', 'mitigation_table', 'with_ci',
+           'mitigation_headline', 'filter_table', 'plot_tradeoff_ci', 'group_fidelity']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -200,28 +203,31 @@ def training_norms(model:CondUNet, xt, t, tokens, mask) -> torch.Tensor:
         return guidance_norm(*cfg_eps(model, xt, t, model.embed(tokens), mask,
                                       *model.null_emb(*tokens.shape)))
 
-# %% ../nbs/06_mitigate.ipynb #011bdce4
-FILTER_RULES = ('percentile', 'absolute')   # `MemFilter`'s τ: running percentile, or fixed at the start
-
 # %% ../nbs/06_mitigate.ipynb #120806c9
 class MemFilter(Callback):
     "Train-time mitigation: batch losses skip samples with ‖ε(x_t,c) − ε(x_t,∅)‖₂ ≥ τ (per timestep band)."
     order = DDPMCallback.order + 1  # after noising, before the forward pass
-    def __init__(self, tau_pct:float=90., # τ: this percentile of recent norms of the sample's timestep band
+    def __init__(self, tau_pct:float=99., # τ: this percentile of the norms of the sample's timestep band
                  warmup_epochs:int=10,    # epochs before filtering starts
                  window:int=1024,         # recent norms kept, all bands (short: norms grow during training)
                  n_tbins:int=10,          # timestep bands with their own τ (1: one τ for all t)
                  min_norms:int=64,        # a band filters once it holds this many norms
                  run:RunDir|None=None,    # write the logs into this run folder after each epoch
-                 rule:str='percentile'):  # 'percentile': τ follows recent norms; 'absolute': fixed at start
+                 rule:str='heldout',      # τ from held-out images' norms, each epoch (see `FILTER_RULES`)
+                 reps:int=1):             # 'heldout': draws per held-out image and band
         if not 0 < tau_pct < 100: raise ValueError(f"tau_pct must be in (0, 100), got {tau_pct}")
         if rule not in FILTER_RULES: raise ValueError(f"unknown rule {rule!r}; choose from {FILTER_RULES}")
-        self.tau_pct, self.warmup, self.n_tbins, self.min_norms, self.rundir, self.rule = (
-            tau_pct, warmup_epochs, n_tbins, min_norms, run, rule)
-        self.frozen = None                # the absolute rule's τ per band, set once
+        self.tau_pct, self.warmup, self.n_tbins, self.min_norms, self.rundir, self.rule, self.reps = (
+            tau_pct, warmup_epochs, n_tbins, min_norms, run, rule, reps)
+        self.frozen = None                # τ per band: 'absolute' sets it once, 'heldout' every epoch
         self.bufs = [deque(maxlen=max(1, window // n_tbins)) for _ in range(n_tbins)]
         self.dropped, self.epochs, self.per_cond = [], [], {}
+    def before_fit(self):
+        if self.rule == 'heldout' and not self.dls.valid.n:
+            raise ValueError("MemFilter rule 'heldout' needs held-out images (DataConfig.heldout_frac > 0)")
     def before_epoch(self): self.n_seen, self.n_drop = 0, 0
+    def before_train(self):
+        if self.rule == 'heldout' and self.epoch >= self.warmup: self.frozen = self.heldout_taus()
     def before_batch(self):
         if not self.training: return
         (xt, t, tok, mask), (eps, w) = self.xb, self.yb
@@ -238,7 +244,8 @@ class MemFilter(Callback):
         self.learn.yb = (eps, w2.to(w.device))
     def after_epoch(self):
         if skipped(self): return  # an epoch a resume skipped
-        self.epochs.append(dict(epoch=self.epoch + 1, seen=self.n_seen, dropped=self.n_drop))
+        self.epochs.append(dict(epoch=self.epoch + 1, seen=self.n_seen, dropped=self.n_drop,
+                                tau=None if self.frozen is None else self.frozen.tolist()))
         if self.rundir is not None: self.write(self.rundir)
 
 # %% ../nbs/06_mitigate.ipynb #a082e18a
@@ -246,11 +253,31 @@ class MemFilter(Callback):
 def taus(self:MemFilter, bins) -> torch.Tensor:
     "τ (B,) of timestep bands `bins` (B,): `tau_pct` percentile of their recent norms (NaN: not filtering)."
     if self.frozen is not None: return self.frozen[bins]
+    if self.rule == 'heldout': return torch.full(bins.shape, float('nan'))
     tb = [np.percentile(b, self.tau_pct) if len(b) >= self.min_norms and self.epoch >= self.warmup else np.nan
           for b in self.bufs]
     tb = torch.tensor(tb, dtype=torch.float32)
     if self.rule == 'absolute' and self.epoch >= self.warmup and not tb.isnan().any(): self.frozen = tb
     return tb[bins]
+
+# %% ../nbs/06_mitigate.ipynb #de833506
+@patch
+def heldout_taus(self:MemFilter) -> torch.Tensor:
+    "τ (n_tbins,): the `tau_pct` percentile of the norms of held-out images, `reps` t per image and band."
+    model, abar = unwrap(self.learn.model), self.learn.ddpm.sched.alphas_cumprod
+    T, g = model.config.num_train_timesteps, torch.Generator().manual_seed(self.epoch)
+    norms, bins = [], []
+    for x0, tok, mask in self.dls.valid:
+        for k in range(self.n_tbins * self.reps):
+            b = (torch.arange(len(x0)) + k) % self.n_tbins                   # every image in every band
+            t = b * T // self.n_tbins + torch.randint(0, T // self.n_tbins, (len(x0),), generator=g)
+            eps = torch.randn(x0.shape, generator=g).to(x0)
+            xt = q_sample(x0, eps, abar[t].to(x0))
+            norms.append(training_norms(model, xt, t.to(x0.device), tok, mask).cpu())
+            bins.append(b)
+    norms, bins = torch.cat(norms), torch.cat(bins)
+    return torch.tensor([np.percentile(norms[bins == b].numpy(), self.tau_pct) for b in range(self.n_tbins)],
+                        dtype=torch.float32)
 
 # %% ../nbs/06_mitigate.ipynb #fe6aa54a
 @patch
@@ -454,3 +481,193 @@ def mitigation_summary(df:pd.DataFrame, s:dict, c:MitigateConfig, trained=()) ->
     return {'summary': summ, 'change': change, 'detection': det,
             'l_target': {f'{q:g}': v for q, v in s['l_target'].items()},
             'config': c.to_dict(), 'trained': list(trained)}
+
+# %% ../nbs/06_mitigate.ipynb #d7556667
+@dataclass
+class MitigationBench(Config):
+    "Mitigations re-measured on a benchmark's models: knobs, trained mitigations, fresh reference sets."
+    knobs: dict = field(default_factory=lambda: {'inference': [25., 5., 1.], 'guidance': [1.5, 1.],
+                                                 'rna': [1., 2.]})
+    filter_pct: float = 99.     # `MemFilter` τ: this percentile of held-out norms ('heldout' rule)
+    filter_warmup: int = 2      # epochs before the filter starts
+    dedup: bool = True          # also retrain each seed on its de-duplicated set (as many optimizer steps)
+    n_reference: int = 1024     # fresh phantoms: FD/KID reference; their conditions: as many generations
+    n_classifier: int = 2048    # further fresh phantoms: the training set of the features' classifier
+    clf_epochs: int = 100       # that classifier's epochs
+    reference_seed: int = 10_000 # phantom seed of the reference set (the classifier's: +1)
+    n_calib: int = 128          # calibration conditions: detection threshold and l_target
+    fpr: float = 0.05           # inference-time: mitigate conditions flagged at this calibration FPR
+    n_boot: int = 300           # bootstrap resamples of every interval
+    def __post_init__(self):
+        if bad := set(self.knobs) - set(METHODS):
+            raise ValueError(f"unknown method(s) {sorted(bad)}; choose from {METHODS}")
+        if not 0 < self.filter_pct < 100:
+            raise ValueError(f"filter_pct must be in (0, 100), got {self.filter_pct}")
+        if self.n_reference < 2 or self.n_classifier < 2:
+            raise ValueError("n_reference and n_classifier must be at least 2")
+
+# %% ../nbs/06_mitigate.ipynb #38701578
+def poly_kernel(a, b) -> np.ndarray:
+    "KID's cubic kernel (a·b/D + 1)³ between features `a` (N,D) and `b` (M,D): (N,M) float64."
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    return (a @ b.T / a.shape[1] + 1) ** 3
+
+# %% ../nbs/06_mitigate.ipynb #9dd5c54a
+def mmd2(kxx, kyy, kxy, ix=None, iy=None) -> float:
+    "Unbiased MMD² from kernel matrices on rows `ix` of x, `iy` of y (default all); repeats never pair."
+    cx = np.ones(len(kxx)) if ix is None else np.bincount(ix, minlength=len(kxx)).astype(np.float64)
+    cy = np.ones(len(kyy)) if iy is None else np.bincount(iy, minlength=len(kyy)).astype(np.float64)
+    within = lambda k, c: (c @ k @ c - (c**2 * np.diag(k)).sum()) / (c.sum()**2 - (c**2).sum())
+    return float(within(kxx, cx) + within(kyy, cy) - 2 * (cx @ kxy @ cy) / (cx.sum() * cy.sum()))
+
+# %% ../nbs/06_mitigate.ipynb #c3c1eba5
+def mean_auroc(probs,   # (N,14) predicted probabilities
+               labels,  # (N,14) 0/1 findings asked for
+               idx=None # rows to use (default all; repeats allowed)
+              ) -> float:
+    "Mean over findings (with both classes among `idx`) of the AUROC of `probs` against `labels`."
+    p, y = np.asarray(probs), np.asarray(labels).astype(bool)
+    if idx is not None: p, y = p[idx], y[idx]
+    aucs = [auc_tpr(p[y[:, j], j], p[~y[:, j], j])[0][0] for j in range(y.shape[1])
+            if 0 < y[:, j].sum() < len(y)]
+    return float(np.mean(aucs)) if aucs else float('nan')
+
+# %% ../nbs/06_mitigate.ipynb #b6ec60c2
+def quality_replicates(feats:dict,     # {row: features (N,D) of its generations}, same N conditions
+                       ref,            # features (M,D) of the reference images
+                       probs:dict,     # {row: finding probabilities (N,14) of the same generations}
+                       labels,         # (N,14) the findings the N conditions ask for
+                       n_boot:int=300, # paired resamples
+                       seed:int=0      # seed of the resampling
+                      ) -> dict:
+    "{row: {'fd', 'kid', 'fidelity': (1 + n_boot,)}}: the full sets first, then the paired resamples."
+    N, M = len(next(iter(feats.values()))), len(ref)
+    rng = np.random.default_rng(seed)
+    ig = [np.arange(N)] + [rng.integers(0, N, N) for _ in range(n_boot)]
+    ir = [np.arange(M)] + [rng.integers(0, M, M) for _ in range(n_boot)]
+    krr, out = poly_kernel(ref, ref), {}
+    for k, f in feats.items():
+        f = np.asarray(f, np.float64)
+        kgg, kgr = poly_kernel(f, f), poly_kernel(f, ref)
+        out[k] = {'fd': np.array([frechet_distance(f[a], ref[b]) for a, b in zip(ig, ir)]),
+                  'kid': np.array([mmd2(kgg, krr, kgr, a, b) for a, b in zip(ig, ir)]),
+                  'fidelity': np.array([mean_auroc(probs[k], labels, a) for a in ig])}
+    return out
+
+# %% ../nbs/06_mitigate.ipynb #81a66d77
+def copy_replicates(copies:dict,    # {row: (C,m) bool, generation j of condition c copies a training image}
+                    n_boot:int=300, # resamples of the conditions
+                    seed:int=0      # seed of the resampling
+                   ) -> dict:
+    "{row: {'memorization_rate': (1 + n_boot,)}}: the share of generations that copy, then paired resamples."
+    C = len(next(iter(copies.values())))
+    rng = np.random.default_rng(seed)
+    idx = [np.arange(C)] + [rng.integers(0, C, C) for _ in range(n_boot)]
+    return {k: {'memorization_rate': np.array([np.asarray(v, float)[i].mean() for i in idx])}
+            for k, v in copies.items()}
+
+# %% ../nbs/06_mitigate.ipynb #f6500b72
+CHANGES = {'memorization_rate': 'rel', 'fd': 'rel', 'kid': 'diff', 'fidelity': 'diff'}   # ratio or difference
+
+# %% ../nbs/06_mitigate.ipynb #41399251
+def _ci(v, value) -> dict:
+    "The value and the 95% interval of its resamples `v`, re-centred on it (resampled sets repeat images)."
+    v = np.asarray(v, float)
+    if np.isnan(v).all() or np.isnan(value): return {'value': float(value), 'ci': [float('nan')] * 2}
+    lo, mid, hi = np.nanpercentile(v, [2.5, 50, 97.5]) - (np.nanmedian(v) - value)
+    return {'value': float(value), 'ci': [float(lo), float(hi)]}
+
+# %% ../nbs/06_mitigate.ipynb #848a4714
+def summarize_replicates(reps:dict,      # {seed: {row: {metric: (1 + B,)}}} (`*_replicates`)
+                         ref:str='none'  # the row every change is measured against
+                        ) -> dict:
+    "{row: {metric: {value, ci}, metric_change: {value, ci}}}: seed means, resampled intervals."
+    seeds = list(reps)
+    out = {}
+    for k in reps[seeds[0]]:
+        out[k] = {}
+        for met in reps[seeds[0]][k]:
+            v = np.mean([reps[s][k][met] for s in seeds], 0)          # the seed mean, per resample
+            b = np.mean([reps[s][ref][met] for s in seeds], 0)
+            with np.errstate(divide='ignore', invalid='ignore'):
+                ch = v / b - 1 if CHANGES.get(met) == 'rel' else v - b
+            out[k][met] = _ci(v[1:], v[0])
+            if k != ref: out[k][f'{met}_change'] = _ci(ch[1:], ch[0])
+    return out
+
+# %% ../nbs/06_mitigate.ipynb #1cde9766
+def mitigation_table(summ:dict) -> pd.DataFrame:
+    "One row per mitigation of `mitigation_bench_summary`'s `mitigations`: each value with its interval."
+    rows = []
+    for lab, r in summ.items():
+        row = {'mitigation': lab, 'method': r['method'], 'knob': r['knob'], 'sec_per_gen': r['sec_per_gen']}
+        for k, v in r.items():
+            if isinstance(v, dict): row |= {k: v['value'], f'{k}_lo': v['ci'][0], f'{k}_hi': v['ci'][1]}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+# %% ../nbs/06_mitigate.ipynb #dda2a6b2
+def with_ci(d:dict, pct:bool=False) -> str:
+    "`{value, ci}` as 'v [lo, hi]' (as percentages with `pct`)."
+    f = (lambda v: f'{100 * v:+.0f}%') if pct else (lambda v: f'{v:.3f}')
+    if np.isnan(d['value']): return 'n/a'
+    return f"{f(d['value'])} [{f(d['ci'][0])}, {f(d['ci'][1])}]"
+
+# %% ../nbs/06_mitigate.ipynb #93e0ccc1
+def mitigation_headline(summ:dict) -> pd.DataFrame:
+    "Per mitigation: memorization, changes of FD, KID and fidelity, each with its 95% interval, as text."
+    cols = {'memorized generations': ('memorization_rate', False),
+            'change': ('memorization_rate_change', True),
+            'FD change': ('fd_change', True), 'KID change': ('kid_change', False),
+            'fidelity change': ('fidelity_change', False)}
+    rows = {lab: {c: with_ci(r[k], p) if k in r else '—' for c, (k, p) in cols.items()}
+                 | {'s / generation': f"{r['sec_per_gen']:.3f}"} for lab, r in summ['mitigations'].items()}
+    return pd.DataFrame(rows).T.rename_axis('mitigation')
+
+# %% ../nbs/06_mitigate.ipynb #da5808b7
+def filter_table(summ:dict) -> pd.DataFrame:
+    "Per filter run (each seed, the clean twin): samples seen filtering, precision, recall."
+    runs = summ['filter'] | ({'twin': summ['twin_filter']} if summ.get('twin_filter') else {})
+    return pd.DataFrame({k: {'seen': v['n_positive'] + v['n_other'], 'precision': v['precision'],
+                             'recall (duplicated arms)': v['recall'], 'others dropped': v['dropped_other']}
+                         for k, v in runs.items()}).T.rename_axis('model')
+
+# %% ../nbs/06_mitigate.ipynb #a8118c7d
+def plot_tradeoff_ci(tab:pd.DataFrame,            # `mitigation_table`
+                     x:str='fd_change',           # quality column (with `_lo`, `_hi`)
+                     y:str='memorization_rate',   # memorization column (with `_lo`, `_hi`)
+                     ax=None):
+    "Memorization vs quality change per mitigation with 95% intervals; knobs at the points."
+    import matplotlib.pyplot as plt
+    if ax is None: _, ax = plt.subplots(figsize=(5.5, 4))
+    err = lambda d, c: np.abs(d[[f'{c}_lo', f'{c}_hi']].to_numpy().T - d[c].to_numpy())
+    for lab, d in tab[tab.mitigation != 'none'].groupby(tab.method.where(tab.knob.notna(), tab.mitigation),
+                                                      sort=False):
+        xe = err(d, x) if f'{x}_lo' in d else None
+        ax.errorbar(d[x], d[y], xerr=xe, yerr=err(d, y), marker='o', capsize=2, label=lab)
+        for _, r in d[d.knob.notna()].iterrows():
+            ax.annotate(f'{r.knob:g}', (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords='offset points')
+    ref = tab[tab.mitigation == 'none']
+    ax.errorbar(ref[x] if x in ref and ref[x].notna().all() else [0.] * len(ref), ref[y], yerr=err(ref, y),
+                marker='*', ms=14, c='k', ls='none', label='no mitigation', zorder=5)
+    ax.set(xlabel=x.replace('_', ' '), ylabel=y.replace('_', ' '))
+    ax.legend(fontsize=7)
+    return ax
+
+# %% ../nbs/06_mitigate.ipynb #93d733ce
+def group_fidelity(probs,          # (C·m, 14) finding probabilities of m generations per condition
+                   labels,         # (C, 14) the findings each condition asks for
+                   groups,         # (C,) a group label per condition (e.g. memorized or not)
+                   n_boot:int=300, # resamples of each group's conditions
+                   seed:int=0      # seed of the resampling
+                  ) -> dict:
+    "{group: {value, ci, n_conditions}}: mean finding AUROC per group, conditions resampled."
+    p, y, g = np.asarray(probs), np.asarray(labels), np.asarray(groups)
+    m, rng, out = len(p) // len(y), np.random.default_rng(seed), {}
+    rows = lambda cs: (np.asarray(cs)[:, None] * m + np.arange(m)).ravel()
+    for k in dict.fromkeys(g.tolist()):
+        cs = np.flatnonzero(g == k)
+        idx = [cs] + [rng.choice(cs, len(cs)) for _ in range(n_boot)]
+        v = [mean_auroc(p[rows(i)], y[np.repeat(i, m)]) for i in idx]
+        out[str(k)] = _ci(np.array(v[1:]), v[0]) | {'n_conditions': len(cs)}
+    return out

@@ -20,7 +20,7 @@ from .detect import wen_scores, roc_summary
 from .mitigate import mem_filter_callbacks
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_summary', 'write_bench', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_summary', 'write_bench', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
@@ -279,6 +279,7 @@ def detect_run(run_path,                     # run folder written by `memx-train
 
 # %% ../nbs/04b_benchmark.ipynb #2929b2bb
 from .data import DataConfig
+from .mitigate import MitigationBench
 from .core import atomic_write_text, save_figure
 from .benchmark import (BenchScoring, bench_detectors, main_detectors, arm_conditions, score_conditions,
                             twin_conditions, compare, copy_correlation, arms_table, flag_rates,
@@ -303,6 +304,7 @@ class BenchConfig(Config):
     twin: bool = True         # also train the clean twin (nothing planted) like the first seed
     scoring: BenchScoring = field(default_factory=BenchScoring) # how every model is scored
     n_boot: int = 2000        # bootstrap resamples of every interval
+    mitigation: MitigationBench|None = None # mitigations re-measured on its models (None: not measured)
     def __post_init__(self):
         if self.base.arms is None: raise ValueError("the benchmark's base config plants no arms (base.arms)")
         if not self.seeds: raise ValueError("a benchmark needs at least one training seed")
@@ -603,3 +605,230 @@ def write_mitigation(r, df:pd.DataFrame, gallery:dict, s:dict, c:MitigateConfig,
                            [('planted ' if s['planted'][i] else 'control ') + s['conds'][i][:28]
                             for i in rows])
     save_figure(ax.figure, r.rd.figures/'mitigate_gallery.png', dpi=110)
+
+# %% ../nbs/06_mitigate.ipynb #8ee5c2ff
+from .data import XrayData
+from .benchmark import DUPLICATED
+from .similarity import copy_evidence, ssim_threshold, RowView
+from .validate import cond_labels, label_fidelity
+from .mitigate import (MitigationBench, quality_replicates, copy_replicates, summarize_replicates,
+                           group_fidelity, filter_precision_recall, condition_keys, mitigation_table,
+                           plot_tradeoff_ci, mitigation_headline, filter_table)
+from .valnets import train_classifier, save_net, load_net, classifier_features, predict_labels
+
+# %% ../nbs/06_mitigate.ipynb #935944fc
+def filter_config(bc:BenchConfig, # the benchmark (with its `mitigation`)
+                  cfg:ExperimentConfig # the run to filter: a seed's model or the twin
+                 ) -> ExperimentConfig:
+    "`cfg` trained with `MemFilter` ('heldout' rule) as `bc.mitigation` sets it, in `<name>_filter`."
+    mb = bc.mitigation or MitigationBench()
+    return cfg.replace(name=f'{cfg.name}_filter', **{'train.mem_filter_pct': mb.filter_pct,
+                                                     'train.mem_filter_warmup': mb.filter_warmup,
+                                                     'train.mem_filter_rule': 'heldout'})
+
+# %% ../nbs/06_mitigate.ipynb #22e8db4e
+def dedup_config(bc:BenchConfig, seed:int) -> ExperimentConfig:
+    "Seed `seed`'s model on its de-duplicated training set (arms ×1), as many optimizer steps."
+    cfg = seed_config(bc, seed)
+    dd = cfg.replace(name=f'{cfg.name}_dedup', **{'arms.copies': 1})
+    batches = lambda c: len(prepare_data(c, progress=False)[0].split_idx('train')) // c.train.bs
+    return dd.replace(**{'train.epochs': round(cfg.train.epochs * batches(cfg) / batches(dd))})
+
+# %% ../nbs/06_mitigate.ipynb #c98185b6
+def mitigation_runs(bc:BenchConfig) -> dict:
+    "{label: ExperimentConfig} of `bc`'s trained mitigations: per seed filter (and dedup), the twin's filter."
+    mb, runs = bc.mitigation or MitigationBench(), {}
+    for s in bc.seeds:
+        runs[f'seed{s}_filter'] = filter_config(bc, seed_config(bc, s))
+        if mb.dedup: runs[f'seed{s}_dedup'] = dedup_config(bc, s)
+    return runs | ({'twin_filter': filter_config(bc, twin_config(bc))} if bc.twin else {})
+
+# %% ../nbs/06_mitigate.ipynb #f99b752c
+def fresh_data(bc:BenchConfig, # the benchmark
+               n:int,          # images
+               seed:int        # phantom seed (the benchmark's own is `bc.base.data_cfg.seed`)
+              ) -> XrayData:
+    "`n` fresh phantoms from the benchmark's generator at its size: new patients, none planted or held out."
+    cfg = seed_config(bc, bc.seeds[0]).replace(phantom_images=n, arms=None, testbed=None,
+                                               **{'data_cfg.seed': seed, 'data_cfg.heldout_frac': 0.})
+    return prepare_data(cfg, progress=False)[0]
+
+# %% ../nbs/06_mitigate.ipynb #e29e51b6
+def reference_set(bc:BenchConfig, progress:bool=False) -> tuple:
+    "(reference `XrayData`, finding classifier trained on a disjoint fresh set) of `bc.mitigation`, cached."
+    mb = bc.mitigation or MitigationBench()
+    ref = fresh_data(bc, mb.n_reference, mb.reference_seed)
+    path = (Path(bc.runs)/bc.name/'_reference'/
+            f'classifier_n{mb.n_classifier}_seed{mb.reference_seed + 1}_e{mb.clf_epochs}.safetensors')
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clf_data = fresh_data(bc, mb.n_classifier, mb.reference_seed + 1)
+        save_net(train_classifier(clf_data, epochs=mb.clf_epochs, progress=progress), path)
+    return ref, load_net(path)
+
+# %% ../nbs/06_mitigate.ipynb #439be6e5
+def mitigation_config(bc:BenchConfig) -> MitigateConfig:
+    "The `MitigateConfig` of `bc.mitigation`'s knobs and detection, sampling as the benchmark's scoring does."
+    mb, sc = bc.mitigation or MitigationBench(), bc.scoring
+    return MitigateConfig(methods=list(mb.knobs), knobs=mb.knobs, gallery={}, n_calib=mb.n_calib,
+                          n_samples=sc.m, steps=sc.steps, guidance=sc.guidance, sampler=sc.sampler,
+                          fpr=mb.fpr, seed=sc.seed, wen_n=sc.n)
+
+# %% ../nbs/06_mitigate.ipynb #68d217cb
+def mitigation_rows(bc:BenchConfig, seed:int) -> list[tuple]:
+    "(label, method, knob, trained run config or None) of every row measured on seed `seed`'s model."
+    mb, trained = bc.mitigation or MitigationBench(), mitigation_runs(bc)
+    rows = [('none', 'none', float('nan'), None)]
+    rows += [(f'{m}@{k:g}', m, float(k), None) for m, ks in mb.knobs.items() for k in ks]
+    return rows + [(k.split('_', 1)[1], 'none', float('nan'), trained[k])
+                   for k in (f'seed{seed}_filter', f'seed{seed}_dedup') if k in trained]
+
+# %% ../nbs/06_mitigate.ipynb #1c14189c
+def _tokens(data, conds, m:int, seed:int, first:int) -> tuple:
+    "Tokens, mask, seeds of `m` generations per condition (seeds `seed`+j), then one each (seeds `first`+i)."
+    t, k = data.vocab.batch(conds[0], max_len=data.max_len), data.vocab.batch(conds[1], max_len=data.max_len)
+    t, mk, sd = generation_rows(*t, m, seed)
+    return (torch.cat([t, k[0]]), torch.cat([mk, k[1]]),
+            list(sd) + [first + i for i in range(len(conds[1]))])
+
+# %% ../nbs/06_mitigate.ipynb #d282e997
+def _mitigation_setup(bc:BenchConfig, seed:int) -> dict:
+    "Seed `seed`'s run, conditions, generation rows and detection flags: what every row of it shares."
+    c = mitigation_config(bc)
+    r, (ref, clf) = load_run(Path(bc.runs)/bc.name/f'seed{seed}'), reference_set(bc)
+    dup = [k for k, a in zip(r.man['conditions'], r.man['arm']) if a in DUPLICATED]
+    conds = (dup, list(ref.df.cond))
+    tok, msk, seeds = _tokens(r.data, conds, c.n_samples, c.seed, c.seed + 10_000)
+    cal = calibration_conditions(r.data, dup, c.n_calib, c.seed)
+    score, th, lts = detection_setup(r.model, tok, msk, *r.data.vocab.batch(cal, max_len=r.data.max_len), c)
+    return dict(c=c, r=r, clf=clf, conds=conds, nt=len(dup) * c.n_samples, tok=tok, msk=msk, seeds=seeds,
+                flag=torch.as_tensor(np.asarray(score) > th), threshold=float(th), l_target=lts,
+                max_dist=copy_threshold(r.data), min_ssim=ssim_threshold(r.data, bc.scoring.q_ssim))
+
+# %% ../nbs/06_mitigate.ipynb #3729c731
+def _measure_row(s:dict, meth:str, knob, cfg) -> tuple:
+    "Generate one row (method `meth` at `knob`, or the trained run `cfg`): ({copy, feat, prob}, cost)."
+    c, r, nt = s['c'], s['r'], s['nt']
+    model = r.model if cfg is None else load_trained(Path(cfg.runs)/cfg.name)
+    tm = ((s['tok'], s['msk']) if cfg is None else
+          _tokens(prepare_data(cfg, progress=False)[0], s['conds'], c.n_samples, 0, 0)[:2])
+    x, cost = generate_with(model, meth, knob, *tm, s['seeds'], c, s['flag'], s['l_target'].get(knob))
+    xt = x[:nt].reshape(len(s['conds'][0]), c.n_samples, *x.shape[1:])
+    return {'copy': copy_evidence(xt, r.data, s['max_dist'], s['min_ssim'])['copy'],
+            'feat': classifier_features(s['clf'], x[nt:]), 'prob': predict_labels(s['clf'], x[nt:])}, cost
+
+# %% ../nbs/06_mitigate.ipynb #f1ca2d2b
+def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mitigation runs trained
+                         seed:int,            # which seed's model
+                         progress:bool=False  # a progress bar over the rows
+                        ) -> dict:
+    "Every row of `mitigation_rows` on seed `seed`: results/mitigation.{npz,json}."
+    s, rows, out = _mitigation_setup(bc, seed), mitigation_rows(bc, seed), {}
+    info = {'rows': [], 'n_duplicated': len(s['conds'][0]), 'm': s['c'].n_samples,
+            'threshold': s['threshold'],
+            'l_target': {f'{q:g}': v for q, v in s['l_target'].items()},
+            'flagged_duplicated': float(s['flag'][:s['nt']].float().mean()),
+            'flagged_reference': float(s['flag'][s['nt']:].float().mean()),
+            'max_dist': s['max_dist'], 'min_ssim': s['min_ssim']}
+    for lab, meth, knob, cfg in (progress_bar(rows, leave=False) if progress else rows):
+        res, cost = _measure_row(s, meth, knob, cfg)
+        out |= {f'{lab}/{k}': np.asarray(v) for k, v in res.items()}
+        info['rows'].append(dict(label=lab, method=meth, knob=knob, n_mitigated=cost['n_opt'],
+                                 sec_per_gen=cost['seconds'] / len(s['seeds'])))
+    out['flag'] = np.asarray(s['flag'][:s['nt']:s['c'].n_samples])   # per duplicated condition: mitigated?
+    xb = load_bench_run(bc, f'seed{seed}')[2].flatten(0, 1)           # the benchmark's truth generations
+    out['bench/prob'] = np.asarray(predict_labels(s['clf'], xb))
+    np.savez_compressed(s['r'].rd.results/'mitigation.npz', **out)
+    save_json(info, s['r'].rd.results/'mitigation.json')
+    return info
+
+# %% ../nbs/06_mitigate.ipynb #7a17c3cd
+def _filter_stats(bc:BenchConfig, label:str) -> dict:
+    "Precision/recall of filter run `label` against its seed's duplicated arms (twin: none)."
+    cfg = mitigation_runs(bc)[label]
+    m = load_json(Path(cfg.runs)/cfg.name/'results'/'mem_filter.json')
+    data, man = prepare_data(cfg, progress=False)
+    dup = [k for k, a in zip(man['conditions'], man['arm']) if a in DUPLICATED] if man else []
+    by_epoch = [e['dropped'] / e['seen'] if e['seen'] else 0. for e in m['epochs']]
+    return ({k: m[k] for k in ('rule', 'tau_pct', 'warmup_epochs', 'seen', 'dropped')}
+            | filter_precision_recall(m['per_condition'], condition_keys(data, dup))
+            | {'dropped_by_epoch': by_epoch, 'epochs': len(by_epoch)})
+
+# %% ../nbs/06_mitigate.ipynb #e6ef5c93
+def _targets(summ:dict, tw:dict|None) -> dict:
+    "The targets, each with the values it is judged on and whether the point estimates meet it."
+    out = {}
+    for lab, r in summ.items():
+        if lab == 'none': continue
+        mc, fc, dc = (r[k]['value'] for k in ('memorization_rate_change', 'fd_change', 'fidelity_change'))
+        if lab.startswith('inference'):
+            out[lab] = {'goal': '>= 80% fewer, FD rise <= 5%, fidelity drop <= 0.02',
+                        'memorization_change': mc, 'fd_change': fc, 'fidelity_change': dc,
+                        'met': mc <= -0.8 and fc <= 0.05 and dc >= -0.02}
+        if lab == 'filter':
+            tw_drop = None if tw is None else tw['dropped_other']
+            out[lab] = {'goal': '>= 80% fewer, FD rise <= 10%, <= 2% dropped on the clean twin',
+                        'memorization_change': mc, 'fd_change': fc, 'twin_dropped': tw_drop,
+                        'met': mc <= -0.8 and fc <= 0.1 and tw_drop is not None and tw_drop <= 0.02}
+    return out
+
+# %% ../nbs/06_mitigate.ipynb #bd532457
+def _seed_measures(bc:BenchConfig, s:int, rf, yl) -> dict:
+    "Seed `s`'s rows with their replicates (all duplicated conditions; the flagged ones), info, fidelity inputs."
+    mb, res = bc.mitigation or MitigationBench(), Path(bc.runs)/bc.name/f'seed{s}'/'results'
+    z, info = np.load(res/'mitigation.npz'), load_json(res/'mitigation.json')
+    labs = [r['label'] for r in info['rows']]
+    q = quality_replicates({k: z[f'{k}/feat'] for k in labs}, rf, {k: z[f'{k}/prob'] for k in labs}, yl,
+                           mb.n_boot, seed=s)
+    cp = copy_replicates({k: z[f'{k}/copy'] for k in labs}, mb.n_boot, seed=s)
+    fl = z['flag'].astype(bool)                                     # conditions the inference-time method treats
+    tab = load_bench_run(bc, f'seed{s}')[0]
+    return dict(reps={k: q[k] | cp[k] for k in labs}, info=info, n_flagged=int(fl.sum()),
+                flagged=copy_replicates({k: z[f'{k}/copy'][fl] for k in labs
+                                         if k.split('@')[0] in ('none', 'inference')}, mb.n_boot, seed=s),
+                fid=(z['bench/prob'], cond_labels(list(tab.cond))[0], tab.memorized.to_numpy()))
+
+# %% ../nbs/06_mitigate.ipynb #5e8a2683
+def mitigation_bench_summary(bc:BenchConfig) -> dict:
+    "Everything the re-measured mitigations report, from each seed's `mitigation_bench_run`: mitigation.json."
+    mb, (ref, clf) = bc.mitigation or MitigationBench(), reference_set(bc)
+    rf = classifier_features(clf, RowView(ref.images, np.arange(len(ref))))
+    m = {s: _seed_measures(bc, s, rf, cond_labels(list(ref.df.cond))[0]) for s in bc.seeds}
+    infos = {s: v['info'] for s, v in m.items()}
+    rows = {r['label']: r for r in infos[bc.seeds[0]]['rows']}
+    sec = {k: np.mean([r['sec_per_gen'] for i in infos.values() for r in i['rows'] if r['label'] == k])
+           for k in rows}
+    summ = {k: {'method': rows[k]['method'], 'knob': rows[k]['knob'], 'sec_per_gen': float(sec[k])} | v
+            for k, v in summarize_replicates({s: v['reps'] for s, v in m.items()}).items()}
+    tw = _filter_stats(bc, 'twin_filter') if bc.twin else None
+    fp, fy, fm = (np.concatenate(a) for a in zip(*[v['fid'] for v in m.values()]))
+    return {'n_reference': len(ref), 'n_classifier_images': mb.n_classifier, 'seeds': list(bc.seeds),
+            'features': f'penultimate features ({rf.shape[1]}-d) of the finding classifier',
+            'n_duplicated_conditions': {s: i['n_duplicated'] for s, i in infos.items()},
+            'generations_per_condition': infos[bc.seeds[0]]['m'], 'mitigations': summ,
+            'inference_on_flagged': {'n_flagged': {s: v['n_flagged'] for s, v in m.items()},
+                                     'rows': summarize_replicates({s: v['flagged'] for s, v in m.items()})},
+            'classifier_on_reference': label_fidelity(clf, ref.images, ref.labels, ref.label_mask),
+            'fidelity_by_memorization': group_fidelity(fp, fy, np.where(fm, 'memorized', 'not memorized'),
+                                                       mb.n_boot),
+            'filter': {f'seed{s}': _filter_stats(bc, f'seed{s}_filter') for s in bc.seeds}, 'twin_filter': tw,
+            'train_epochs': {k: c.train.epochs for k, c in (bench_runs(bc) | mitigation_runs(bc)).items()},
+            'detection': {s: {k: v for k, v in i.items() if k != 'rows'} for s, i in infos.items()},
+            'targets': _targets(summ, tw), 'config': mb.to_dict()}
+
+# %% ../nbs/06_mitigate.ipynb #275f8bf0
+def write_mitigation_bench(bc:BenchConfig) -> dict:
+    "Write results/mitigation.{json,csv}, mitigation_{headline,filter}.csv, figures/mitigation_tradeoff.png."
+    import matplotlib.pyplot as plt
+    root, summ = Path(bc.runs)/bc.name, mitigation_bench_summary(bc)
+    save_json(summ, root/'results'/'mitigation.json')
+    tab = mitigation_table(summ['mitigations'])
+    atomic_write_text(root/'results'/'mitigation.csv', tab.to_csv(index=False))
+    atomic_write_text(root/'results'/'mitigation_headline.csv', mitigation_headline(summ).to_csv())
+    atomic_write_text(root/'results'/'mitigation_filter.csv', filter_table(summ).to_csv())
+    fig, axs = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, x in zip(axs, ('fd_change', 'fidelity_change')): plot_tradeoff_ci(tab, x=x, ax=ax)
+    fig.suptitle(f"mitigations on the benchmark ({len(bc.seeds)} training seeds, 95% intervals)")
+    save_figure(fig, root/'figures'/'mitigation_tradeoff.png', dpi=120)
+    plt.close('all')
+    return summ

@@ -23,11 +23,14 @@ from .core import seed_everything, save_figure, RANK_SEED_STRIDE
 from .model import SAMPLING, CondUNet, ModelConfig, make_scheduler, sample
 
 # %% auto #0
-__all__ = ['VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_config', 'unwrap', 'drop_conditions', 'min_snr_weights',
-           'diffusion_loss', 'DDPMCallback', 'EMACallback', 'NonFiniteLossError', 'NaNGuard', 'skipped',
-           'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'TrainLogCallback',
-           'write_log', 'plot_loss', 'SampleCallback', 'save_grid', 'lr_schedule', 'AccelerateDDP', 'world',
-           'make_learner', 'train', 'load_trained']
+__all__ = ['FILTER_RULES', 'VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_config', 'unwrap', 'drop_conditions',
+           'min_snr_weights', 'diffusion_loss', 'q_sample', 'DDPMCallback', 'EMACallback', 'NonFiniteLossError',
+           'NaNGuard', 'skipped', 'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint',
+           'TrainLogCallback', 'write_log', 'plot_loss', 'SampleCallback', 'save_grid', 'lr_schedule', 'AccelerateDDP',
+           'world', 'make_learner', 'train', 'load_trained']
+
+# %% ../nbs/03_train.ipynb #4361f330
+FILTER_RULES = ('heldout', 'percentile', 'absolute')   # how `memx.mitigate.MemFilter` sets τ
 
 # %% ../nbs/03_train.ipynb #9fee0324
 VARIANTS = {'cfg': 0.1, 'nocfg': 0.0, 'uncond': 1.0}
@@ -52,7 +55,7 @@ class TrainConfig(Config):
     seed: int = 0                 # seeds noise, timesteps, dropout and data order
     mem_filter_pct: float = 0.    # percentile τ of `memx.mitigate.MemFilter` (0 = off), added by `memx.study`
     mem_filter_warmup: int = 10   # epochs before that filter starts
-    mem_filter_rule: str = 'percentile' # its τ: 'percentile' (running) | 'absolute' (fixed when it starts)
+    mem_filter_rule: str = 'heldout'    # its τ (`FILTER_RULES`): from held-out images, running, or fixed
 
     def __post_init__(self):
         if self.schedule not in ('onecycle', 'cosine', 'constant'):
@@ -62,9 +65,8 @@ class TrainConfig(Config):
             raise ValueError(f"mixed_precision must be 'auto', 'bf16' or 'no', got {self.mixed_precision!r}")
         if not 0 <= self.mem_filter_pct < 100:
             raise ValueError(f"mem_filter_pct must be in [0, 100), got {self.mem_filter_pct}")
-        if self.mem_filter_rule not in ('percentile', 'absolute'):
-            raise ValueError(f"mem_filter_rule must be 'percentile' or 'absolute', "
-                             f"got {self.mem_filter_rule!r}")
+        if self.mem_filter_rule not in FILTER_RULES:
+            raise ValueError(f"mem_filter_rule must be one of {FILTER_RULES}, got {self.mem_filter_rule!r}")
         if self.mem_filter_pct and not 0 < self.p_uncond < 1:
             raise ValueError(f"mem_filter_pct needs CFG training (0 < p_uncond < 1) "
                              f"to compare ε(x,c) with ε(x,∅); p_uncond is {self.p_uncond}")
@@ -101,6 +103,12 @@ def diffusion_loss(eps_pred, eps, w):
     "Weighted ε-MSE: mean over pixels per sample (B,), times weight `w` (B,), mean over the batch."
     return ((eps_pred.float() - eps.float())**2).mean(dim=(1, 2, 3)).mul(w).mean()
 
+# %% ../nbs/03_train.ipynb #caff363a
+def q_sample(x0, eps, abar):
+    "x_t = √ᾱ·x₀ + √(1−ᾱ)·ε of images `x0` (B,C,S,S), noise `eps` and per-sample ᾱ `abar` (B,)."
+    a = abar.view(-1, *[1] * (x0.dim() - 1))
+    return a.sqrt() * x0 + (1 - a).sqrt() * eps
+
 # %% ../nbs/03_train.ipynb #731fa418
 class DDPMCallback(Callback):
     "Noise each batch at random t, drop conditions with `p_uncond` (CFG), set the ε target and loss weights."
@@ -120,7 +128,7 @@ class DDPMCallback(Callback):
         drop = torch.rand(n, generator=g) < self.p_uncond
         abar = self.sched.alphas_cumprod[t]
         t, eps, drop, abar = (o.to(x0.device) for o in (t, eps, drop, abar))
-        xt = abar.sqrt()[:, None, None, None] * x0 + (1 - abar).sqrt()[:, None, None, None] * eps
+        xt = q_sample(x0, eps, abar)
         tok, mask = drop_conditions(tok, mask, drop, self.learn.model)
         self.learn.xb = (xt, t, tok, mask)
         self.learn.yb = (eps, min_snr_weights(abar, self.gamma))

@@ -10,14 +10,17 @@ from torch import nn
 from scipy.stats import spearmanr, kendalltau
 from sklearn.metrics import roc_auc_score
 from .data import FINDINGS
-from .similarity import pixel_nn, ssim_nn, feature_nn, bank_view, as_images, RowView
-from .valnets import SmallCNN, encode, classifier_features, predict_labels, retrieval_accuracy
+from .similarity import pixel_nn, ssim, ssim_nn, feature_nn, bank_view, as_images, RowView
+from .valnets import (SmallCNN, encode, classifier_features, predict_labels, retrieval_accuracy,
+                          xray_augment, augment_options)
+from .detect import roc_with_ci, fp_allowed
 
 # %% auto #0
-__all__ = ['TrainingIndex', 'calibrate_copy_threshold', 'memorization_rate', 'patient_copy_rates', 'frechet_distance', 'kid',
-           'cond_labels', 'label_fidelity', 'evaluate_generations', 'plot_gallery', 'plot_score_similarity',
+__all__ = ['COPY_STRENGTH', 'TrainingIndex', 'match_copy_strength', 'copy_pairs', 'pair_similarity', 'pair_threshold',
+           'calibrate_pairs', 'calibrate_copy_threshold', 'memorization_rate', 'patient_copy_rates', 'frechet_distance',
+           'kid', 'cond_labels', 'label_fidelity', 'evaluate_generations', 'plot_gallery', 'plot_score_similarity',
            'plot_umap', 'validation_table', 'group_spearman', 'score_similarity_stats', 'report_blocks',
-           'models_summary']
+           'models_summary', 'verdict_agreement', 'encoder_vs_truth', 'copy_encoder_check']
 
 # %% ../nbs/05_validate.ipynb #47193e71
 class TrainingIndex:
@@ -56,13 +59,108 @@ class TrainingIndex:
                               self.feats[metric], k=k)
         return s.numpy(), self.src[i.numpy()]
 
+# %% ../nbs/05_validate.ipynb #331962b5
+COPY_STRENGTH = 0.4 # `augment_options` strength of a copy view: matched to the benchmark's copies (below)
+
+# %% ../nbs/05_validate.ipynb #70c37b01
+def match_copy_strength(images,                  # distinct training images (N,S,S), the views' sources
+                        copy_dist,               # (K,) RMS distances of known copies to their source
+                        strengths=tuple(np.round(np.arange(0.05, 1.001, 0.05), 2)), # the candidates
+                        n:int=512,               # views per strength (the same images and seed for all)
+                        seed:int=0               # seed of the images and the views
+                       ) -> tuple[float, pd.DataFrame]:
+    "The strength whose views' median RMS distance to their source is nearest the median of `copy_dist`."
+    if not len(copy_dist): raise ValueError("no copies to match the augmentation strength to")
+    pick = np.sort(np.random.default_rng(seed).choice(len(images), min(n, len(images)), replace=False))
+    x, rows = as_images(images[pick]), []
+    for t in strengths:
+        v = xray_augment(x, torch.Generator().manual_seed(seed), **augment_options(t))
+        d = (v - x).pow(2).flatten(1).mean(1).sqrt()
+        rows.append({'strength': float(t), 'median_dist': float(d.median()),
+                     'median_ssim': float(ssim(v, x).median())})
+    tab = pd.DataFrame(rows)
+    best = (tab.median_dist - float(np.median(copy_dist))).abs().idxmin()
+    return float(tab.strength[best]), tab
+
+# %% ../nbs/05_validate.ipynb #7ca4dba8
+def copy_pairs(images,                       # distinct images (N,S,S), N ≥ 2 (e.g. `TrainingIndex.images`)
+               n_copy:int=1000,              # copy pairs: a view of an image, with that image
+               n_distinct:int=1000,          # distinct pairs: a view of an image, with another image
+               strength:float=COPY_STRENGTH, # `augment_options` strength of every view
+               seed:int=0,                   # seed of the order and of the views
+               bs:int=256                    # batch size of the views
+              ) -> dict:
+    "Views of `images` (row `b`): `n_copy` to pair with their own image, `n_distinct` with another image."
+    N = len(images)
+    if N < 2: raise ValueError(f"copy_pairs needs at least two distinct images, got {N}")
+    if min(n_copy, n_distinct) < 1:
+        raise ValueError(f"need n_copy, n_distinct ≥ 1, got {n_copy}, {n_distinct}")
+    rng = np.random.default_rng(seed)                       # each image viewed once before any twice
+    b = np.r_[np.resize(rng.permutation(N), n_copy), np.resize(rng.permutation(N), n_distinct)]
+    g, opts = torch.Generator().manual_seed(seed), augment_options(strength)
+    views = torch.cat([xray_augment(as_images(images[b[s:s + bs]]), g, **opts) for s in range(0, len(b), bs)])
+    return {'b': b, 'copy': np.arange(len(b)) < n_copy, 'views': views, 'strength': strength, 'seed': seed}
+
+# %% ../nbs/05_validate.ipynb #dd6ac99b
+def pair_similarity(index:TrainingIndex,  # the bank the pairs were made of (`copy_pairs(index.images)`)
+                    pairs:dict,           # from `copy_pairs`
+                    metric:str='encoder'  # one of `TrainingIndex.metrics`
+                   ) -> np.ndarray:
+    "Similarity (P,) under `metric` of each view to its own image (copy) or to the nearest other (distinct)."
+    b, v = np.asarray(pairs['b']), pairs['views']
+    if len(b) != len(v) or b.max() >= len(index):
+        raise ValueError(f"pairs do not fit this index ({len(index)} images): make them of `index.images`")
+    feats = index.query_feats(v, metric) if metric in ('encoder', 'classifier') else None
+    s, r = index.search(v, metric, k=2, feats=feats)        # the top-1 other than the view's own image
+    other = np.where(r[:, 0] == index.src[b], s[:, 1], s[:, 0])
+    if metric == 'pixel': own = 1 - (as_images(index.images[b]) - v).pow(2).flatten(1).mean(1).sqrt() / 2
+    elif metric == 'ssim': own = ssim(index.images[b], v)
+    else: own = (feats * index.feats[metric][b]).sum(1)
+    return np.where(pairs['copy'], own.numpy(), other)
+
+# %% ../nbs/05_validate.ipynb #5d5fad8e
+def pair_threshold(sim_distinct,    # (n,) similarities of distinct pairs (not copies)
+                   fpr:float=0.01,  # the false-positive rate allowed
+                   min_neg:int=100  # distinct pairs needed to allow `fpr` rather than none
+                  ) -> float:
+    "Threshold that at most ⌊`fpr`·n⌋ of `sim_distinct` (n,) exceed (none of them if n < `min_neg`)."
+    s = np.asarray(sim_distinct, float)
+    if not len(s): raise ValueError("no distinct pairs to set the threshold on")
+    if not 0 <= fpr < 1: raise ValueError(f"fpr must be in [0, 1), got {fpr}")
+    j, _ = fp_allowed(len(s), fpr, min_neg)
+    return float(-np.sort(-s)[min(j, len(s) - 1)])
+
+# %% ../nbs/05_validate.ipynb #c7187684
+def calibrate_pairs(sim,              # (P,) similarities of the pairs
+                    copy,             # (P,) True for copy pairs, False for distinct pairs
+                    fpr:float=0.01,   # false-positive rate of the threshold on the distinct pairs
+                    min_neg:int=100,  # distinct pairs needed to allow `fpr`
+                    n_boot:int=2000,  # bootstrap resamples of the ROC
+                    seed:int=0        # seed of the bootstrap
+                   ) -> dict:
+    "Copy threshold at `fpr` on the distinct pairs; ROC AUC and TPR (bootstrap 95% CIs), copy vs distinct."
+    s, y = np.asarray(sim, float), np.asarray(copy, bool)
+    if len(s) != len(y): raise ValueError(f"{len(s)} similarities but {len(y)} copy flags")
+    roc, thr = roc_with_ci(y, s, fpr, min_neg, n_boot, seed), pair_threshold(s[~y], fpr, min_neg)
+    return {'threshold': thr, 'fpr': fpr, 'n_calibration_pairs': len(y), 'n_copy_pairs': int(y.sum()),
+            'n_distinct_pairs': int((~y).sum()), 'fpr_distinct': float((s[~y] > thr).mean()), **roc}
+
 # %% ../nbs/05_validate.ipynb #da02a93e
-def calibrate_copy_threshold(index:TrainingIndex,  # the training bank (with the metric's network)
-                             metric:str='encoder', # one of `TrainingIndex.metrics`
-                             q:float=0.99,         # quantile of the real images' top-1 similarities
-                             split:str='heldout'   # real images that are not copies (unseen patients)
+def calibrate_copy_threshold(index:TrainingIndex,          # the training bank (with the metric's network)
+                             metric:str='encoder',         # one of `TrainingIndex.metrics`
+                             q:float=0.99,                 # 1 − the false-positive rate allowed
+                             split:str='heldout',          # 'heldout': real images that are not copies
+                             method:str|None=None,         # 'pairs' | 'heldout' (None: pairs for the encoder)
+                             n_pairs:int=1000,             # 'pairs': copy and distinct pairs, each
+                             strength:float=COPY_STRENGTH, # 'pairs': augmentation strength of the views
+                             seed:int=0                    # 'pairs': seed of the pairs
                             ) -> float:
-    "Copy threshold under `metric`: `q`-quantile of top-1 similarities of real `split` images to the bank."
+    "Copy threshold under `metric`: FPR 1−`q` on copy/distinct pairs, or `q`-quantile of `split`'s top-1."
+    method = method or ('pairs' if metric == 'encoder' else 'heldout')
+    if method == 'pairs':
+        pairs = copy_pairs(index.images, n_pairs, n_pairs, strength, seed=seed)
+        return pair_threshold(pair_similarity(index, pairs, metric)[~pairs['copy']], 1 - q)
+    if method != 'heldout': raise ValueError(f"unknown method {method!r}; choose 'pairs' or 'heldout'")
     rows = index.data.split_idx(split)
     if not len(rows):
         raise ValueError(f"no {split!r} images to calibrate the copy threshold on (hold out some patients)")
@@ -179,9 +277,9 @@ def evaluate_generations(data,                          # the `XrayData` the gen
                          conds,                         # their condition strings (N,)
                          encoder:nn.Module,             # the run's encoder (of `validation_models`)
                          clf:SmallCNN,                  # the run's classifier (of `validation_models`)
-                         threshold:float|None=None,     # encoder copy threshold (None: calibrate on held-out)
+                         threshold:float|None=None,     # encoder copy threshold (None: calibrate on pairs)
                          index:TrainingIndex|None=None, # a prebuilt index (saves re-encoding the run's bank)
-                         q:float=0.99,                  # calibration quantile
+                         q:float=0.99,                  # calibration: 1 − the FPR allowed
                          kid_subsets:int=100            # KID subsets
                         ) -> dict:
     "Copy rate, top-1 sim, FD/KID vs held-out, label fidelity of `gens` (N,1,S,S) in [-1,1] for `conds` (N,)."
@@ -375,3 +473,74 @@ def models_summary(data, enc, clf, index:TrainingIndex, thr:dict) -> dict:
                         'n_train_images': len(index), 'config': enc.cfg.to_dict()},
             'classifier': {'heldout_auroc': auroc, 'config': clf.cfg.to_dict()},
             'patients': {m: patient_copy_rates(index, thr[m], m) for m in ('encoder', 'pixel')}}
+
+# %% ../nbs/05_validate.ipynb #151c5877
+def _agreement_stats(c) -> dict:
+    "Agreement, Cohen's κ, sensitivity, specificity of confusion counts `c` (B,4): tp, fp, fn, tn per row."
+    tp, fp, fn, tn = np.asarray(c, float).T
+    n = tp + fp + fn + tn
+    with np.errstate(invalid='ignore', divide='ignore'):
+        po, pe = (tp + tn) / n, ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / n ** 2
+        return {'agreement': po, 'kappa': (po - pe) / (1 - pe), 'sensitivity': tp / (tp + fn),
+                'specificity': tn / (tn + fp)}
+
+# %% ../nbs/05_validate.ipynb #947d4b3f
+def verdict_agreement(truth,            # (C,) or (C,m) bool: the reference verdicts (e.g. pixel+SSIM copies)
+                      pred,             # same shape: the verdicts compared (e.g. encoder copies)
+                      n_boot:int=2000,  # bootstrap resamples of the rows (a row's m verdicts together)
+                      seed:int=0,       # seed of the bootstrap
+                      level:float=0.95  # interval coverage
+                     ) -> dict:
+    "Confusion counts, agreement, Cohen's κ, sensitivity, specificity of `pred` vs `truth`, bootstrap CIs."
+    t, p = np.asarray(truth, bool), np.asarray(pred, bool)
+    if t.shape != p.shape or not t.size:
+        raise ValueError(f"truth {t.shape} and pred {p.shape}: need equal, non-empty shapes")
+    t, p = t.reshape(len(t), -1), p.reshape(len(p), -1)
+    K = np.stack([(t & p).sum(1), (~t & p).sum(1), (t & ~p).sum(1), (~t & ~p).sum(1)], 1)
+    W = np.random.default_rng(seed).multinomial(len(K), np.full(len(K), 1 / len(K)), size=n_boot)
+    est, boot = _agreement_stats(K.sum(0)[None]), _agreement_stats(W @ K)
+    qs = [(1 - level) / 2, (1 + level) / 2]
+    num = lambda v: None if np.isnan(v) else float(v)
+    ci = lambda b: None if np.isnan(b).all() else [float(v) for v in np.nanquantile(b, qs)]
+    out = {'n': int(t.size), 'n_rows': len(t), **dict(zip(('tp', 'fp', 'fn', 'tn'), map(int, K.sum(0))))}
+    for k in est: out |= {k: num(est[k][0]), f'{k}_ci': ci(boot[k])}
+    return out
+
+# %% ../nbs/05_validate.ipynb #81269459
+def encoder_vs_truth(top1,            # (C,m) top-1 encoder similarities of generations to the training bank
+                     truth,           # (C,m) bool: their pixel+SSIM copy verdicts (`copy_evidence`)
+                     threshold:float, # the encoder's copy threshold
+                     n_boot:int=2000, # bootstrap resamples (of conditions)
+                     seed:int=0       # seed of the bootstrap
+                    ) -> dict:
+    "Encoder copies (`top1` > `threshold`) vs `truth`: per generation, and per condition (≥ half copies)."
+    e, t = np.asarray(top1) > threshold, np.asarray(truth, bool)
+    return {'threshold': float(threshold), 'generations': verdict_agreement(t, e, n_boot, seed),
+            'conditions': verdict_agreement(t.mean(1) >= 0.5, e.mean(1) >= 0.5, n_boot, seed)}
+
+# %% ../nbs/05_validate.ipynb #cdd292de
+def copy_encoder_check(index:TrainingIndex,          # the run's training bank, with its encoder
+                       gens,                         # generations (C,m,1,S,S) in [-1,1]
+                       truth,                        # (C,m) bool: pixel+SSIM copy verdicts (`copy_evidence`)
+                       strength:float=COPY_STRENGTH, # augmentation strength of the copy views
+                       n_pairs:int=1000,             # copy pairs and distinct pairs, each
+                       fpr:float=0.01,               # false-positive rate on distinct pairs of the threshold
+                       q:float=0.99,                 # quantile of the held-out calibration, for comparison
+                       seed:int=0,                   # seed of the pairs and of the bootstraps
+                       n_boot:int=2000               # bootstrap resamples
+                      ) -> tuple[dict, dict]:
+    "Encoder threshold on pairs, its ROC; its verdicts on `gens` vs `truth`, beside the held-out quantile's."
+    t, (C, m) = np.asarray(truth, bool), gens.shape[:2]
+    pairs = copy_pairs(index.images, n_pairs, n_pairs, strength, seed=seed)
+    sim = pair_similarity(index, pairs)
+    cal = calibrate_pairs(sim, pairs['copy'], fpr, n_boot=n_boot, seed=seed)
+    top1 = index.search(gens.flatten(0, 1), 'encoder')[0][:, 0].reshape(C, m)
+    thr = {'pairs': cal['threshold'],
+           'heldout': calibrate_copy_threshold(index, 'encoder', q, method='heldout')}
+    roc = (roc_with_ci(t.ravel(), top1.ravel(), fpr, n_boot=n_boot, seed=seed) if 0 < t.sum() < t.size
+           else None)
+    summ = {'pairs': cal, 'strength': strength, 'n_generations': int(t.size), 'n_conditions': C,
+            'n_truth_copies': int(t.sum()), 'n_heldout_images': len(index.data.split_idx('heldout')),
+            'top1_roc_vs_truth': roc,
+            'agreement': {k: encoder_vs_truth(top1, t, v, n_boot, seed) for k, v in thr.items()}}
+    return summ, {'sim': sim, 'copy': pairs['copy'], 'top1': top1, 'truth': t, 'thresholds': thr}

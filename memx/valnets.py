@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_valnets.ipynb #b93d508d
 from __future__ import annotations
-import hashlib, math, time
+import hashlib, inspect, math, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
@@ -18,9 +18,9 @@ from .data import FINDINGS
 from .similarity import pixel_nn, feature_nn, bank_view, as_images, gaussian_blur
 
 # %% auto #0
-__all__ = ['xray_augment', 'NetConfig', 'SmallCNN', 'info_nce', 'data_key', 'train_encoder', 'encode', 'classifier_features',
-           'predict_labels', 'retrieval_accuracy', 'train_classifier', 'ExternalEncoder', 'load_external_encoder',
-           'save_net', 'load_net', 'validation_models']
+__all__ = ['xray_augment', 'augment_options', 'NetConfig', 'SmallCNN', 'info_nce', 'data_key', 'train_encoder', 'encode',
+           'classifier_features', 'predict_labels', 'retrieval_accuracy', 'train_classifier', 'ExternalEncoder',
+           'load_external_encoder', 'save_net', 'load_net', 'validation_models']
 
 # %% ../nbs/04a_valnets.ipynb #2d0c0980
 def xray_augment(x,                           # images (B,1,S,S) in [-1,1]
@@ -51,6 +51,17 @@ def xray_augment(x,                           # images (B,1,S,S) in [-1,1]
     y = gaussian_blur(y, sig, 5)
     y = y + torch.randn(y.shape, generator=g).to(dev) * u(0, noise).view(B, 1, 1, 1)
     return (y * 2 - 1).clamp(-1, 1)
+
+# %% ../nbs/04a_valnets.ipynb #69344c66
+def augment_options(strength:float=1. # share of the default edits: 0 none, 1 `xray_augment`'s own
+                   ) -> dict:
+    "`xray_augment` options with every edit scaled by `strength` ≥ 0 (0: the identity, 1: the defaults)."
+    if not strength >= 0: raise ValueError(f"strength must be ≥ 0, got {strength}")
+    d, t = {k: p.default for k, p in inspect.signature(xray_augment).parameters.items()}, strength
+    return {'scale': tuple(max(1 - t * (1 - v), 0.05) for v in d['scale']), 'ratio': d['ratio'] ** t,
+            'rot': d['rot'] * t, 'gamma': tuple(v ** t for v in d['gamma']),
+            'contrast': tuple(max(1 + t * (v - 1), 0.) for v in d['contrast']), 'p_blur': d['p_blur'],
+            'blur': tuple(max(v * t, 1e-3) for v in d['blur']), 'noise': d['noise'] * t}
 
 # %% ../nbs/04a_valnets.ipynb #26a6d46f
 @dataclass

@@ -23,7 +23,7 @@ def test_demo_resumes(report):
     out, _ = report
     r = subprocess.run([shutil.which('memx-demo'), '--quick', '--quiet', '--runs', str(out.parent.parent)], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert r.stdout.count('done earlier, skipped') == 16, r.stdout   # 9 study stages, 7 of the benchmark
+    assert r.stdout.count('done earlier, skipped') == 25, r.stdout   # 9 study stages, 16 of the benchmark
 
 def test_report_in_browser(report, tmp_path):
     out, _ = report
