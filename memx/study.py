@@ -774,14 +774,14 @@ def _targets(summ:dict, tw:dict|None) -> dict:
 
 # %% ../nbs/06_mitigate.ipynb #bd532457
 def _seed_measures(bc:BenchConfig, s:int, rf, yl) -> dict:
-    "Seed `s`'s rows with their replicates (all duplicated conditions; the flagged ones), info, fidelity inputs."
+    "Seed `s`'s rows with replicates (all duplicated conditions; the flagged ones), info, fidelity inputs."
     mb, res = bc.mitigation or MitigationBench(), Path(bc.runs)/bc.name/f'seed{s}'/'results'
     z, info = np.load(res/'mitigation.npz'), load_json(res/'mitigation.json')
     labs = [r['label'] for r in info['rows']]
     q = quality_replicates({k: z[f'{k}/feat'] for k in labs}, rf, {k: z[f'{k}/prob'] for k in labs}, yl,
                            mb.n_boot, seed=s)
     cp = copy_replicates({k: z[f'{k}/copy'] for k in labs}, mb.n_boot, seed=s)
-    fl = z['flag'].astype(bool)                                     # conditions the inference-time method treats
+    fl = z['flag'].astype(bool)                                     # what the inference-time method treats
     tab = load_bench_run(bc, f'seed{s}')[0]
     return dict(reps={k: q[k] | cp[k] for k in labs}, info=info, n_flagged=int(fl.sum()),
                 flagged=copy_replicates({k: z[f'{k}/copy'][fl] for k in labs
