@@ -19,17 +19,17 @@ requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
 lic = licenses.get(cfg['license'].lower(), cfg['license'])
 min_python = cfg['min_python']
-package_data = {cfg['lib_name']: cfg.get('package_data', '').split()}
+package_data = {cfg['lib_path']: cfg.get('package_data', '').split()}
 
 setuptools.setup(
-    name=cfg['lib_name'],
+    name=cfg['lib_name'],                # the distribution (`pip install memx-xray`); the import name is lib_path
     license=lic,
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'Natural Language :: ' + cfg['language'].title()]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]],
     url=cfg['git_url'],
-    packages=setuptools.find_namespace_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*'], exclude=['*.__pycache__']),
+    packages=setuptools.find_namespace_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*'], exclude=['*.__pycache__']),
     include_package_data=True,
     package_data=package_data,
     install_requires=requirements,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #79eff997
 from __future__ import annotations
-import argparse, hashlib, inspect, json, multiprocessing, os, time
+import argparse, functools, hashlib, inspect, json, multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,11 +25,11 @@ from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
 # %% auto #0
-__all__ = ['StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study', 'Stages', 'variant_config', 'train_run',
-           'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get',
-           'bench_rows', 'headline', 'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers',
-           'mitigation_plan', 'bench_plan', 'study_bench', 'run_bench_stages', 'run_study', 'memx_demo', 'run_bench',
-           'memx_bench']
+__all__ = ['USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study', 'Stages',
+           'variant_config', 'train_run', 'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key',
+           'stage_plan', 'nested_get', 'bench_rows', 'headline', 'user_errors', 'memx_train', 'memx_detect',
+           'memx_validate', 'memx_mitigate', 'train_workers', 'mitigation_plan', 'bench_plan', 'study_bench',
+           'run_bench_stages', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -276,7 +276,24 @@ def headline(root) -> pd.DataFrame:
                 'label fidelity (AUROC)': s.get('fidelity_mean_auroc', float('nan'))}
     return pd.DataFrame.from_dict(rows, orient='index')
 
+# %% ../nbs/08_cli.ipynb #6d130d5a
+USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError)   # a user's mistake
+
+# %% ../nbs/08_cli.ipynb #85b5f7b6
+def user_errors(f):
+    "Console script `f` with `~` expanded in its arguments and `USER_ERRORS` as one line on stderr, exit status 2."
+    home = lambda v: os.path.expanduser(v) if isinstance(v, str) and v.startswith('~') else v
+    @functools.wraps(f)
+    def _f(*args, **kwargs):
+        try: return f(*map(home, args), **{k: home(v) for k, v in kwargs.items()})
+        except USER_ERRORS as e:
+            if os.environ.get('MEMX_DEBUG'): raise
+            print(f"{f.__name__.replace('_', '-')}: error: {e}", file=sys.stderr, flush=True)
+            raise SystemExit(2)
+    return _f
+
 # %% ../nbs/08_cli.ipynb #fc23a277
+@user_errors
 def memx_train(argv=None):
     "Console script `memx-train [config.json] [key=value …] [--no-resume] [--quiet]`."
     p = argparse.ArgumentParser(prog='memx-train',
@@ -299,6 +316,7 @@ def memx_train(argv=None):
 
 # %% ../nbs/08_cli.ipynb #740c35cf
 @call_parse
+@user_errors
 def memx_detect(run:str,                  # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
                 # run folder of an unconditional model (variant 'uncond'): ∅ of the two-model form
                 uncond_run:str=None,
@@ -317,6 +335,7 @@ def memx_detect(run:str,                  # run folder written by `memx-train` (
 
 # %% ../nbs/08_cli.ipynb #0143add2
 @call_parse
+@user_errors
 def memx_validate(run:str,            # a run folder written by `memx-train`
                   quick:bool=False,   # a smoke test: 8 controls, 2 generations each, 10 sampling steps
                   n_controls:int=32,  # control conditions beside the planted ones
@@ -342,6 +361,7 @@ def _csv_list(s:str|None, # comma-separated values, or None
 
 # %% ../nbs/08_cli.ipynb #70b4955f
 @call_parse
+@user_errors
 def memx_mitigate(run:str,           # a run folder written by `memx-train` (variant 'cfg')
                   method:str='all',  # 'inference', 'guidance', 'rna', a comma-separated list, or 'all'
                   # comma-separated knob values for the chosen method(s) (default: the config's sweep)
@@ -453,6 +473,7 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
 
 # %% ../nbs/08_cli.ipynb #b1099df8
 @call_parse
+@user_errors
 def memx_demo(
     # tiny settings: every stage in a few CPU minutes (numbers are not the study's)
     quick:bool=False,
@@ -493,6 +514,7 @@ def run_bench(bc:BenchConfig,     # the benchmark
 
 # %% ../nbs/08_cli.ipynb #c87f1bb3
 @call_parse
+@user_errors
 def memx_bench(config:str=None,     # a `BenchConfig` JSON file
                quick:bool=False,    # tiny settings: about two CPU minutes (numbers are not the study's)
                name:str=None,       # folder under runs/ (default 'bench', 'bench_quick' with --quick)

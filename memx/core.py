@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #137578f0
 from __future__ import annotations
-import dataclasses, hashlib, json, os, random, tempfile, types, typing
+import dataclasses, hashlib, json, os, random, tempfile, types, typing, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.resources import files
@@ -16,6 +16,11 @@ __all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RAN
            'atomic_write', 'atomic_write_text', 'atomic_write_bytes', 'save_json', 'load_json', 'save_figure',
            'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything', 'default_device', 'RunDir', 'run_dir',
            'data_path']
+
+# %% ../nbs/00_core.ipynb #ae718488
+# fastai (imported by memx.data, memx.train, memx.mitigate after this module) scripts layers with `torch.jit.script`,
+# which torch deprecates: a FutureWarning at every import that is not the user's to act on
+warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
 
 # %% ../nbs/00_core.ipynb #ad396ebb
 def _check_type(name, v, tp):

@@ -12,9 +12,9 @@ import numpy as np, pandas as pd, torch
 from PIL import Image
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
+from .core import Config, atomic_write, atomic_write_text, save_json, load_json, default_device
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
-from .core import Config, atomic_write, atomic_write_text, save_json, load_json, default_device
 
 # %% auto #0
 __all__ = ['FINDINGS', 'SPECIALS', 'PAD', 'NULL', 'BOS', 'SEXES', 'AGES', 'VIEWS', 'META', 'CSV_COLUMNS', 'NONE_STR', 'NULL_STR',

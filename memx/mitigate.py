@@ -9,10 +9,10 @@ from collections import deque
 from dataclasses import dataclass, field
 import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
-from fastai.callback.core import Callback, CancelBatchException
-from fastprogress.fastprogress import progress_bar
 from .core import (Config, RunDir, atomic_write, save_json, WEN_SEED_OFFSET, CALIB_SEED_OFFSET,
                        EMB_NOISE_SEED_OFFSET)
+from fastai.callback.core import Callback, CancelBatchException
+from fastprogress.fastprogress import progress_bar
 from .data import PAD, NULL
 from .testbed import control_conditions
 from .model import SAMPLING, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise

@@ -78,18 +78,19 @@ figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.8em;color:#555}
 .note{background:#fff8e0;padding:.5em 1em;border-left:4px solid #e0b000}
 .missing{color:#a00;font-size:.85em} .headline td{font-size:1.1em} code{background:#f4f4f4;padding:0 .2em}
+.tbl{overflow-x:auto;max-width:100%} pre{white-space:pre-wrap;word-break:break-all}
 </style></head>
 <body>
 <h1>memx report: {{ title }}</h1>
 <p>Data: <code>{{ data }}</code>{% if quick %} · <b>quick run</b> (tiny settings, for a first look: its numbers are not the study's){% endif %}
 · made {{ made }} from the files in <code>{{ root }}</code>.</p>
-{% if headline is not none %}<h2>Headline</h2>{{ table(headline, 'headline') }}{% endif %}
+{% if headline is not none %}<h2>Headline</h2><div class="tbl">{{ table(headline, 'headline') }}</div>{% endif %}
 {% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}
 {% for sec in sections %}
 <h2 id="{{ sec.id }}">{{ sec.title }}</h2>{% if sec.text %}<p>{{ sec.text }}</p>{% endif %}
 {% for run in sec.runs %}
 <h3>{{ run.label }}</h3>
-{% for t in run.tables %}<div><b>{{ t.caption }}</b>{{ table(t.df) }}</div>{% endfor %}
+{% for t in run.tables %}<div class="tbl"><b>{{ t.caption }}</b>{{ table(t.df) }}</div>{% endfor %}
 {% for f in run.figures %}<figure><img src="{{ f.uri }}" alt="{{ f.caption }}" style="max-width:{{ f.width }}px"><figcaption>{{ f.caption }}</figcaption></figure>{% endfor %}
 {% for m in run.missing %}<p class="missing">not produced: {{ m }}</p>{% endfor %}
 {% endfor %}{% endfor %}
@@ -101,6 +102,7 @@ window.addEventListener('load', () => {
   const imgs = [...document.images];
   document.body.dataset.figures = imgs.length;
   document.body.dataset.loaded = imgs.filter(i => i.complete && i.naturalWidth > 0).length;
+  document.body.dataset.width = document.documentElement.scrollWidth;   // wider than the window: overflow
 });
 </script>
 </body></html>
@@ -130,7 +132,7 @@ SECTIONS = [
               'when at least half of its generations copy one training image (pixel distance and SSIM); '
               'every AUC and TPR has its n, a 95% bootstrap interval and the spread over seeds.'),
     dict(id='detect', title='Detection and explanation (Wen et al.)', runs='variants',
-         tables=['detect.roc', 'detect.cost'],
+         tables=['detect.detectors'],
          figures=['roc', 'score_hist', 'auc_kn', 'significance'],
          text='Score = ‖ε(x_t, c) − ε(x_t, ∅)‖₂ at the first sampling steps; '
               'ground truth = the planted conditions (the benchmark above scores against empirical copies).'),
@@ -199,7 +201,7 @@ def _section(sec:dict, runs:list[dict], data:str, show:bool) -> dict:
 def _versions() -> pd.DataFrame:
     "Versions of Python and the main packages."
     import importlib.metadata as md
-    pk = ['memx', 'torch', 'diffusers', 'fastai', 'fastcore', 'numpy', 'scikit-learn']
+    pk = ['memx-xray', 'torch', 'diffusers', 'fastai', 'fastcore', 'numpy', 'scikit-learn']   # distributions
     v = {'python': platform.python_version()} | {p: md.version(p) for p in pk if _has(p)}
     return pd.DataFrame({'version': v})
 

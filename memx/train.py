@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from fastcore.foundation import L
+from .core import Config, RunDir, run_dir, atomic_write, save_json, load_json, save_tensors, load_tensors
 from fastai.learner import Learner
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.schedule import ParamScheduler, combined_cos, SchedCos, SchedLin, SchedNo, combine_scheds
@@ -18,7 +19,6 @@ from fastai.callback.training import GradientClip
 from fastai.callback.progress import ProgressCallback
 from fastai.optimizer import Adam
 from diffusers.training_utils import EMAModel
-from .core import Config, RunDir, run_dir, atomic_write, save_json, load_json, save_tensors, load_tensors
 from .core import seed_everything, save_figure, RANK_SEED_STRIDE
 from .model import SAMPLING, CondUNet, ModelConfig, make_scheduler, sample
 

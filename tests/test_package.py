@@ -1,10 +1,43 @@
-"Packaging checks: the version, the requirements and the shipped data files a `pip install memx` user gets."
+"Packaging checks: the version, the requirements, the distribution name and what a `pip install memx-xray` user gets."
 import configparser, subprocess, sys, zipfile
 from pathlib import Path
 import memx
 
 ROOT = Path(__file__).resolve().parents[1]
-cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+cfg = configparser.ConfigParser(delimiters=['='])
+cfg.read(ROOT/'settings.ini')
+DIST = cfg['DEFAULT']['lib_name']
+
+def test_distribution_name():
+    "`memx` on the package index is an unrelated package: the distribution has its own name, the import stays memx."
+    assert DIST == 'memx-xray' and cfg['DEFAULT']['lib_path'] == 'memx'
+
+def _fresh_install(tmp_path, target) -> str:
+    "Install `target` (a wheel or sdist) without dependencies into a new venv; what `import memx` reports there."
+    venv = tmp_path/'venv'
+    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', str(venv)], check=True)
+    py = venv/'bin'/'python'
+    subprocess.run([str(py), '-m', 'pip', 'install', '-q', '--no-deps', '--no-index', str(target)], check=True,
+                   cwd=tmp_path)
+    code = ("import importlib.metadata as m, memx, pathlib; "
+            "print(m.version('memx-xray'), memx.__version__, pathlib.Path(memx.__file__).parent)")
+    return subprocess.run([str(py), '-c', code], check=True, capture_output=True, text=True, cwd=tmp_path).stdout
+
+def test_wheel_and_sdist_install(tmp_path):
+    "The wheel, and a wheel built from the sdist alone, install into a fresh venv as `memx-xray`."
+    dist = tmp_path/'dist'
+    subprocess.run([sys.executable, 'setup.py', '-q', 'sdist', '-d', str(dist)], check=True, cwd=ROOT,
+                   capture_output=True)
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(dist),
+                    str(ROOT)], check=True)
+    (sd,), (whl,) = dist.glob('memx_xray-*.tar.gz'), dist.glob('memx_xray-*.whl')
+    from_sd = tmp_path/'from_sdist'                               # the sdist alone builds a wheel
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w',
+                    str(from_sd), str(sd)], check=True, cwd=tmp_path)
+    for i, target in enumerate((whl, *from_sd.glob('memx_xray-*.whl'))):
+        out = _fresh_install(tmp_path/f'env{i}', target).split()
+        assert out[:2] == [cfg['DEFAULT']['version']] * 2, out
+        assert str(ROOT) not in out[2], out                      # the installed copy, not the checkout
 
 def test_version_matches_settings():
     assert memx.__version__ == cfg['DEFAULT']['version']
@@ -18,7 +51,7 @@ def test_wheel_ships_data(tmp_path):
     "A built wheel carries the lung masks and the label statistics, so the phantom works after `pip install`."
     subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(tmp_path), str(ROOT)],
                    check=True)
-    (whl,) = tmp_path.glob('memx-*.whl')
+    (whl,) = tmp_path.glob(f"{DIST.replace('-', '_')}-*.whl")
     names = zipfile.ZipFile(whl).namelist()
     for f in ['memx/data/lung_bank.npz', 'memx/data/chexpert_frontal_label_combinations.csv.gz', 'memx/core.py']:
         assert f in names

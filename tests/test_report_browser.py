@@ -33,16 +33,19 @@ def test_report_in_browser(report, tmp_path):
     shot = tmp_path/'report.png'
     subprocess.run(flags + [f'--screenshot={shot}', '--window-size=1280,4000', out.as_uri()], capture_output=True, timeout=180, check=True)
     assert shot.exists() and shot.stat().st_size > 20_000                     # a rendered page, not a blank one
-    dom = subprocess.run(flags + ['--dump-dom', out.as_uri()], capture_output=True, text=True, timeout=180, check=True).stdout
-    body = re.search(r'<body[^>]*data-figures="(\d+)"[^>]*data-loaded="(\d+)"', dom)
+    dom = subprocess.run(flags + ['--window-size=1280,4000', '--dump-dom', out.as_uri()], capture_output=True, text=True, timeout=180, check=True).stdout
+    body = re.search(r'<body[^>]*data-figures="(\d+)"[^>]*data-loaded="(\d+)"[^>]*data-width="(\d+)"', dom)
     assert body, 'the page did not run its load check'
-    n_fig, n_ok = map(int, body.groups())
+    n_fig, n_ok, width = map(int, body.groups())
     assert n_fig >= 10 and n_ok == n_fig, (n_fig, n_ok)                       # every figure decoded
+    assert width <= 1280, width                                               # nothing overflows the window
+    assert 'not produced' not in dom                                          # a complete run: every item there
     cells = re.findall(r'<table class="headline">(.*?)</table>', dom, re.S)
     nums = re.findall(r'<td>(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)</td>', cells[0]) if cells else []
     assert len(nums) >= 5, cells[:1]                                          # the headline table holds numbers
     assert (out.parent/'bench'/'results'/'benchmark.json').exists()
-    for sec in ('Detection benchmark', 'Detection and explanation', 'Validation', 'Mitigation, validated again', 'Configuration and versions'):
+    for sec in ('Detection benchmark', 'Mitigation on the benchmark', 'Detection and explanation', 'Validation',
+                'Mitigation, validated again', 'Configuration and versions'):
         assert sec in dom
 
 def test_benchmark_results(report):
