@@ -16,7 +16,7 @@ from .data import DataConfig
 from .testbed import TestbedConfig, ArmsConfig
 from .model import SAMPLING, SamplingConfig
 from .train import TrainConfig, world
-from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table
+from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table, mitigation_headline
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
                         bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
@@ -27,9 +27,9 @@ from .report import build_report
 # %% auto #0
 __all__ = ['USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study', 'Stages',
            'variant_config', 'train_run', 'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key',
-           'stage_plan', 'nested_get', 'bench_rows', 'headline', 'user_errors', 'memx_train', 'memx_detect',
-           'memx_validate', 'memx_mitigate', 'train_workers', 'mitigation_plan', 'bench_plan', 'study_bench',
-           'run_bench_stages', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
+           'stage_plan', 'nested_get', 'bench_rows', 'bench_mitigation_rows', 'headline', 'user_errors', 'memx_train',
+           'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers', 'mitigation_plan', 'bench_plan',
+           'study_bench', 'run_bench_stages', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -248,12 +248,20 @@ def bench_rows(root) -> dict:
                                      'AUC A vs B': ab['auc'], 'seeds': len(s['seeds'])}
     return rows
 
+# %% ../nbs/08_cli.ipynb #a8c29a08
+def bench_mitigation_rows(root) -> dict:
+    "Headline rows of the mitigations re-measured on the study's benchmark, each value with its 95% interval."
+    p = Path(root)/'bench'/'results'/'mitigation.json'
+    if not p.exists(): return {}
+    hl = mitigation_headline(load_json(p))
+    return {f'mitigation: {k}': r.to_dict() for k, r in hl.iterrows()}
+
 # %% ../nbs/08_cli.ipynb #4f219dbf
 def headline(root) -> pd.DataFrame:
     "Headline numbers of a study folder: benchmark, detection, validation, mitigation (NaN: not run yet)."
     # memorization rates are by the copy-detection encoder, with the same calibrated threshold in validation
     # and mitigation
-    root, rows = Path(root), bench_rows(root)
+    root, rows = Path(root), bench_rows(root) | bench_mitigation_rows(root)
     for v in ('cfg', 'nocfg'):
         det, val = [load_json(p) if p.exists() else {}
                     for p in (root/v/'results'/'detect.json', root/v/'results'/'validate.json')]
@@ -281,7 +289,7 @@ USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryErro
 
 # %% ../nbs/08_cli.ipynb #85b5f7b6
 def user_errors(f):
-    "Console script `f` with `~` expanded in its arguments and `USER_ERRORS` as one line on stderr, exit status 2."
+    "Console script `f`: `~` expanded in its arguments; `USER_ERRORS` as one line on stderr, exit status 2."
     home = lambda v: os.path.expanduser(v) if isinstance(v, str) and v.startswith('~') else v
     @functools.wraps(f)
     def _f(*args, **kwargs):

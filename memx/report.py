@@ -12,8 +12,8 @@ from markupsafe import Markup
 from .core import atomic_write_text, load_json, flatten_dict
 
 # %% auto #0
-__all__ = ['WIDE_FIGURES', 'TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'collect_run', 'fmt', 'summary_table',
-           'build_report']
+__all__ = ['WIDE_FIGURES', 'TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'HEADLINE_GROUPS', 'collect_run', 'fmt',
+           'summary_table', 'headline_tables', 'build_report']
 
 # %% ../nbs/07_report.ipynb #c69dfce2
 def _png_uri(path:Path) -> str:
@@ -84,7 +84,8 @@ figcaption{font-size:.8em;color:#555}
 <h1>memx report: {{ title }}</h1>
 <p>Data: <code>{{ data }}</code>{% if quick %} · <b>quick run</b> (tiny settings, for a first look: its numbers are not the study's){% endif %}
 · made {{ made }} from the files in <code>{{ root }}</code>.</p>
-{% if headline is not none %}<h2>Headline</h2><div class="tbl">{{ table(headline, 'headline') }}</div>{% endif %}
+{% if headline %}<h2>Headline</h2>{% for cap, df in headline %}
+<div class="tbl"><b>{{ cap }}</b>{{ table(df, 'headline') }}</div>{% endfor %}{% endif %}
 {% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}
 {% for sec in sections %}
 <h2 id="{{ sec.id }}">{{ sec.title }}</h2>{% if sec.text %}<p>{{ sec.text }}</p>{% endif %}
@@ -141,7 +142,8 @@ SECTIONS = [
          figures=['score_similarity', 'gallery', 'umap'],
          text='Similarity of each generation to its nearest training image (pixel L2, SSIM, '
               'a copy-detection encoder trained by memx), '
-              'the memorization rate against a threshold calibrated on pairs of copies and of distinct images, '
+              'the memorization rate against a threshold calibrated on pairs of copies and of distinct '
+              'images, '
               'and quality / label fidelity.'),
     dict(id='mitigation_bench', title='Mitigation on the benchmark: re-measured, with intervals', runs='all',
          tables=['mitigation_headline', 'mitigation_filter'], figures=['mitigation_tradeoff'],
@@ -214,6 +216,22 @@ def _has(p):
     except md.PackageNotFoundError:
         return False
 
+# %% ../nbs/07_report.ipynb #ce2a5f0c
+HEADLINE_GROUPS = {'benchmark': 'Detection benchmark: against empirical copies',
+                   'detection': 'Detection on the planted testbed',
+                   'mitigation': 'Mitigation on the benchmark (95% intervals)',
+                   'demo': 'Mitigation on the planted testbed'}
+
+# %% ../nbs/07_report.ipynb #484964c5
+def headline_tables(df:pd.DataFrame|None) -> list[tuple]:
+    "The headline split into its groups (`HEADLINE_GROUPS`, by row label), each without its empty columns."
+    if df is None or not len(df): return []
+    group = lambda r: next((g for g in ('benchmark', 'mitigation') if r.startswith(g + ':')), None) or (
+        'detection' if r.endswith(': detection') else 'demo')
+    g = pd.Series([group(str(r)) for r in df.index], index=df.index)
+    return [(cap, df[g == k].dropna(axis=1, how='all')) for k, cap in HEADLINE_GROUPS.items()
+            if (g == k).any()]
+
 # %% ../nbs/07_report.ipynb #19283b2a
 def build_report(root, out=None, show_training_images:bool=False,
                  headline:pd.DataFrame|None=None) -> Path:
@@ -239,7 +257,8 @@ def build_report(root, out=None, show_training_images:bool=False,
     env.globals['table'] = lambda df, cls='': Markup(_table_html(df, cls))
     page = env.from_string(TEMPLATE).render(
         title=study.get('name', root.name), data=data, quick=study.get('quick', False), root=str(root),
-        made=datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), headline=headline, notes=notes,
+        made=datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), headline=headline_tables(headline),
+        notes=notes,
         sections=secs, versions=_versions(),
         configs=[(r['name'], json.dumps(r['config'], indent=1)) for r in runs])
     out = Path(out) if out else root/'report.html'
