@@ -574,8 +574,8 @@ def _ci(v, value) -> dict:
     "The value and the 95% interval of its resamples `v`, re-centred on it (resampled sets repeat images)."
     v = np.asarray(v, float)
     if np.isnan(v).all() or np.isnan(value): return {'value': float(value), 'ci': [float('nan')] * 2}
-    lo, mid, hi = np.nanpercentile(v, [2.5, 50, 97.5]) - (np.nanmedian(v) - value)
-    return {'value': float(value), 'ci': [float(lo), float(hi)]}
+    lo, med, hi = np.nanpercentile(v, [2.5, 50, 97.5])
+    return {'value': float(value), 'ci': [float(lo - med + value), float(hi - med + value)]}
 
 # %% ../nbs/06_mitigate.ipynb #848a4714
 def summarize_replicates(reps:dict,      # {seed: {row: {metric: (1 + B,)}}} (`*_replicates`)

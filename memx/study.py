@@ -743,9 +743,8 @@ def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mi
     return info
 
 # %% ../nbs/06_mitigate.ipynb #7a17c3cd
-def _filter_stats(bc:BenchConfig, label:str) -> dict:
-    "Precision/recall of filter run `label` against its seed's duplicated arms (twin: none)."
-    cfg = mitigation_runs(bc)[label]
+def _filter_stats(cfg:ExperimentConfig) -> dict:
+    "Precision/recall of the filter run `cfg` against its seed's duplicated arms (twin: none)."
     m = load_json(Path(cfg.runs)/cfg.name/'results'/'mem_filter.json')
     data, man = prepare_data(cfg, progress=False)
     dup = [k for k, a in zip(man['conditions'], man['arm']) if a in DUPLICATED] if man else []
@@ -791,7 +790,7 @@ def _seed_measures(bc:BenchConfig, s:int, rf, yl) -> dict:
 # %% ../nbs/06_mitigate.ipynb #5e8a2683
 def mitigation_bench_summary(bc:BenchConfig) -> dict:
     "Everything the re-measured mitigations report, from each seed's `mitigation_bench_run`: mitigation.json."
-    mb, (ref, clf) = bc.mitigation or MitigationBench(), reference_set(bc)
+    mb, (ref, clf), runs = bc.mitigation or MitigationBench(), reference_set(bc), mitigation_runs(bc)
     rf = classifier_features(clf, RowView(ref.images, np.arange(len(ref))))
     m = {s: _seed_measures(bc, s, rf, cond_labels(list(ref.df.cond))[0]) for s in bc.seeds}
     infos = {s: v['info'] for s, v in m.items()}
@@ -800,7 +799,7 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
            for k in rows}
     summ = {k: {'method': rows[k]['method'], 'knob': rows[k]['knob'], 'sec_per_gen': float(sec[k])} | v
             for k, v in summarize_replicates({s: v['reps'] for s, v in m.items()}).items()}
-    tw = _filter_stats(bc, 'twin_filter') if bc.twin else None
+    tw = _filter_stats(runs['twin_filter']) if bc.twin else None
     fp, fy, fm = (np.concatenate(a) for a in zip(*[v['fid'] for v in m.values()]))
     return {'n_reference': len(ref), 'n_classifier_images': mb.n_classifier, 'seeds': list(bc.seeds),
             'features': f'penultimate features ({rf.shape[1]}-d) of the finding classifier',
@@ -811,8 +810,8 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
             'classifier_on_reference': label_fidelity(clf, ref.images, ref.labels, ref.label_mask),
             'fidelity_by_memorization': group_fidelity(fp, fy, np.where(fm, 'memorized', 'not memorized'),
                                                        mb.n_boot),
-            'filter': {f'seed{s}': _filter_stats(bc, f'seed{s}_filter') for s in bc.seeds}, 'twin_filter': tw,
-            'train_epochs': {k: c.train.epochs for k, c in (bench_runs(bc) | mitigation_runs(bc)).items()},
+            'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds}, 'twin_filter': tw,
+            'train_epochs': {k: c.train.epochs for k, c in (bench_runs(bc) | runs).items()},
             'detection': {s: {k: v for k, v in i.items() if k != 'rows'} for s, i in infos.items()},
             'targets': _targets(summ, tw), 'config': mb.to_dict()}
 
