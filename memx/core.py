@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #137578f0
 from __future__ import annotations
-import dataclasses, hashlib, json, os, random, tempfile, types, typing, warnings
+import dataclasses, hashlib, io, json, os, random, tempfile, types, typing, urllib.request, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.resources import files
@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RANK_SEED_STRIDE', 'Config', 'flatten_dict',
-           'atomic_write', 'atomic_write_text', 'atomic_write_bytes', 'save_json', 'load_json', 'save_figure',
-           'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything', 'default_device', 'RunDir', 'run_dir',
-           'data_path']
+__all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RANK_SEED_STRIDE', 'RESULTS_URL', 'Config',
+           'flatten_dict', 'atomic_write', 'atomic_write_text', 'atomic_write_bytes', 'save_json', 'load_json',
+           'save_figure', 'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything', 'default_device',
+           'RunDir', 'run_dir', 'data_path', 'result_path', 'result_figure']
 
 # %% ../nbs/00_core.ipynb #ae718488
-# fastai (imported by memx.data, memx.train, memx.mitigate after this module) scripts layers with `torch.jit.script`,
-# which torch deprecates: a FutureWarning at every import that is not the user's to act on
+# fastai (imported by memx.data, memx.train, memx.mitigate after this module) scripts layers with
+# `torch.jit.script`, which torch deprecates: a FutureWarning at every import that is not the user's to act on
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
 
 # %% ../nbs/00_core.ipynb #ad396ebb
@@ -238,3 +238,50 @@ def data_path(name:str='') -> Path:
     if name and not p.exists():
         raise FileNotFoundError(f"memx ships no data file {name!r} (looked in {p.parent})")
     return p
+
+# %% ../nbs/00_core.ipynb #d277add0
+RESULTS_URL = 'https://raw.githubusercontent.com/memx-dev/memx/main/nbs/results/'
+
+# %% ../nbs/00_core.ipynb #f9ac8cd4
+def _fetch(url:str, name:str, folder:Path) -> bytes:
+    "The bytes at `url` + `name`, or a clear error naming both places looked in."
+    try:
+        with urllib.request.urlopen(url + name, timeout=30) as r: return r.read()
+    except (OSError, ValueError) as e:
+        msg = f"no results figure {name!r} in {folder} and none at {url}{name} ({e})"
+        raise FileNotFoundError(msg) from None
+
+# %% ../nbs/00_core.ipynb #39875f63
+def _shrink(png:bytes, scale:float) -> bytes:
+    "`png` resized by `scale` and stored with a 128-colour palette (grids embed lighter)."
+    from PIL import Image
+    im = Image.open(io.BytesIO(png)).convert('RGB')
+    im = im.resize((round(im.width * scale), round(im.height * scale)), Image.LANCZOS).quantize(128)
+    buf = io.BytesIO()
+    im.save(buf, 'PNG', optimize=True)
+    return buf.getvalue()
+
+# %% ../nbs/00_core.ipynb #81ce517c
+def result_path(name:str,            # a file of the course's results folder, e.g. 'benchmark.json'
+                folder='results',    # the folder to read it from, relative to the working directory
+                url:str=RESULTS_URL, # where to fetch it when `folder` lacks it
+               ) -> Path:
+    "`folder/name` if it exists, else the committed file fetched from `url` into a temporary cache."
+    p = Path(folder).expanduser()/name
+    if p.exists(): return p
+    cached = Path(tempfile.gettempdir())/'memx_results'/name
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(cached, _fetch(url, name, p.parent))
+    return cached
+
+# %% ../nbs/00_core.ipynb #2e1e43e8
+def result_figure(name:str,            # a figure of the course's results folder, e.g. 'bench_roc.png'
+                  folder='results',    # the folder to read it from, relative to the working directory
+                  url:str=RESULTS_URL, # where to fetch it when `folder` lacks it
+                  scale:float=1.,      # resize by this factor (below 1: a lighter notebook for large grids)
+                 ):
+    "The results figure `name` as an IPython `Image`, read with `result_path`."
+    from IPython.display import Image
+    png = result_path(name, folder, url).read_bytes()
+    return Image(data=png if scale == 1 else _shrink(png, scale))
