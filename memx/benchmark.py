@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np, pandas as pd, torch
 from scipy.stats import spearmanr, binomtest
-from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET
+from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label
 from .model import SAMPLING, generate
 from .testbed import control_conditions, novel_conditions
 from .similarity import copy_threshold, ssim_threshold, copy_evidence, one_image_share, plot_copies
@@ -280,7 +280,8 @@ def arms_table(tabs:dict,            # {seed: scored table}
         rows.append({'arm': arm, 'n': int(sum(len(s) for s in sub)), 'copy_rate': rate,
                      'copy_rate_sd': rate_sd,
                      'pixel_copy_rate': per_seed(lambda s: s.memorized_pixel.mean())[0],
-                     'agrees_with_planting': per_seed(lambda s: (s.memorized == (arm in DUPLICATED)).mean())[0],
+                     'agrees_with_planting':
+                         per_seed(lambda s: (s.memorized == (arm in DUPLICATED)).mean())[0],
                      'auc_vs_E': r.get('auc'), 'auc_ci': r.get('auc_ci')})
     return pd.DataFrame(rows).set_index('arm')
 
@@ -317,7 +318,7 @@ def plot_arm_scores(tab:pd.DataFrame,       # a scored benchmark table
         ax.set_ylabel(f'{a}\n({len(t)})', rotation=0, ha='right', va='center', fontsize=8)
         ax.tick_params(labelsize=7)
     axs[0, 0].legend(fontsize=7, loc='upper right', frameon=False)
-    axs[-1, 0].set_xlabel(det, fontsize=8)
+    axs[-1, 0].set_xlabel(label(det), fontsize=8)
     fig.tight_layout(h_pad=0.2)
     return fig
 
@@ -326,7 +327,7 @@ def plot_comparison_rocs(tabs:dict,          # {seed: scored table}
                          detectors:list,     # detector columns, one colour each
                          names=COMPARISONS,  # one panel per comparison
                          size:float=2.7):    # inches per panel
-    "A panel per comparison: each detector's ROC on every seed, its mean AUC ± sd over seeds in the legend."
+    "A panel per comparison: each detector's ROC on every seed, its mean AUC ± sd over seeds in the panel's legend."
     import matplotlib.pyplot as plt
     from sklearn.metrics import roc_curve
     fig, axs = plt.subplots(1, len(names), figsize=(size * len(names), size + 0.5), squeeze=False)
@@ -339,14 +340,17 @@ def plot_comparison_rocs(tabs:dict,          # {seed: scored table}
             for i, (y, s) in enumerate(ys):
                 f, t, _ = roc_curve(y, s)
                 ax.plot(f, t, color=f'C{c}', lw=0.9, alpha=0.75,
-                        label=f'{det} {np.mean(aucs):.2f}±{np.std(aucs):.2f}' if i == 0 else None)
+                        label=f'{np.mean(aucs):.2f}±{np.std(aucs):.2f}' if i == 0 else None)
         ax.plot([0, 1], [0, 1], color='0.8', lw=0.6)
         ax.set_title(name, fontsize=8)
         ax.set_xlabel('FPR', fontsize=7)
         ax.tick_params(labelsize=6)
-        if ax.get_legend_handles_labels()[0]: ax.legend(fontsize=5, loc='lower right', frameon=False)
+        if ax.get_legend_handles_labels()[0]: ax.legend(fontsize=6, loc='lower right', title='AUC', title_fontsize=6)
     axs[0, 0].set_ylabel('TPR', fontsize=7)
-    fig.tight_layout()
+    keys = [plt.Line2D([], [], color=f'C{c}') for c in range(len(detectors))]
+    fig.legend(keys, [label(d) for d in detectors], loc='lower center', ncol=len(detectors), fontsize=7,
+               frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 # %% ../nbs/04b_benchmark.ipynb #2e1517de

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #137578f0
 from __future__ import annotations
-import dataclasses, hashlib, io, json, os, random, tempfile, types, typing, urllib.request, warnings
+import dataclasses, hashlib, io, json, os, random, re, tempfile, types, typing, urllib.request, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.resources import files
@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RANK_SEED_STRIDE', 'RESULTS_URL', 'Config',
-           'flatten_dict', 'atomic_write', 'atomic_write_text', 'atomic_write_bytes', 'save_json', 'load_json',
-           'save_figure', 'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything', 'default_device',
-           'RunDir', 'run_dir', 'data_path', 'result_path', 'result_figure']
+__all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RANK_SEED_STRIDE', 'LABELS', 'SUFFIXES',
+           'RESULTS_URL', 'Config', 'flatten_dict', 'atomic_write', 'atomic_write_text', 'atomic_write_bytes',
+           'save_json', 'load_json', 'save_figure', 'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything',
+           'default_device', 'RunDir', 'run_dir', 'data_path', 'label', 'result_path', 'result_figure']
 
 # %% ../nbs/00_core.ipynb #ae718488
 # fastai (imported by memx.data, memx.train, memx.mitigate after this module) scripts layers with
@@ -238,6 +238,89 @@ def data_path(name:str='') -> Path:
     if name and not p.exists():
         raise FileNotFoundError(f"memx ships no data file {name!r} (looked in {p.parent})")
     return p
+
+# %% ../nbs/00_core.ipynb #0000e878
+LABELS = {
+    # runs (the study's variants and the benchmark)
+    'cfg': 'With CFG', 'nocfg': 'Without CFG', 'uncond': 'Unconditional',
+    'cfg_memfilter': 'With CFG, trained with the filter', 'bench': 'Benchmark models',
+    # training
+    'epoch': 'Epoch', 'train_loss': 'Training loss', 'valid_loss': 'Held-out loss', 'lr': 'Learning rate',
+    'seconds': 'Seconds',
+    # detection: metrics, then detectors ('…_k' + k + '_n' + n: see `_pattern_label`)
+    'detector': 'Detector', 'comparison': 'Comparison', 'auc': 'AUC', 'tpr': 'TPR',
+    'tpr@1%fpr': 'TPR at 1% FPR', 'tpr_at_1fpr': 'TPR at 1% FPR', 'tpr_at': 'TPR measured at',
+    'threshold': 'Threshold', 'tpr_above_threshold': 'TPR above the threshold',
+    'forwards': 'UNet evaluations', 'seeds': 'Training seeds', 'n_pos': 'Positives', 'n_neg': 'Negatives',
+    'n_planted': 'Planted conditions', 'n_controls': 'Control conditions', 'wen_k': 'Wen',
+    'nocfg_k': 'Wen, sampled without guidance', 'wen_ownnull_k': 'Wen, own ∅ token',
+    'carlini': 'Carlini et al. (clique of generations)', 'nn': 'Nearest-neighbour distance',
+    'loss': 'Denoising loss', 'contrast_max': 'Token contrast (max)',
+    'contrast_mean': 'Token contrast (mean)',
+    # benchmark arms
+    'arm': 'Arm', 'n': 'n', 'copy_rate': 'Memorized share',
+    'pixel_copy_rate': 'Memorized share (pixel distance)', 'agrees_with_planting': 'Agrees with planting',
+    'auc_vs_E': 'AUC against arm E',
+    # validation: similarity measures, correlation, memorization, quality
+    'pixel': 'Pixel distance', 'ssim': 'SSIM', 'encoder': 'Copy-detection encoder',
+    'classifier': 'Classifier features', 'spearman': 'Spearman ρ', 'kendall': 'Kendall τ',
+    'auc_score_vs_memorized': 'AUC of the score: memorized',
+    'auc_score_vs_planted': 'AUC of the score: planted', 'rate': 'Memorization rate',
+    'n_memorized': 'Memorized conditions', 'memorization_rate': 'Memorization rate',
+    'conditions_memorized': 'Share of conditions memorized', 'mean_top1_sim': 'Mean top-1 similarity',
+    'fd': 'FD', 'kid': 'KID', 'kid_std': 'KID (SD over subsets)', 'n_heldout': 'Held-out images',
+    'fidelity_mean_auroc': 'Label fidelity (mean AUROC)', 'fidelity_auroc': 'Label fidelity AUROC',
+    'fidelity_skipped': 'Findings without a fidelity AUROC', 'fidelity': 'Label fidelity',
+    # mitigation: measures, then methods ('method@' holds the words for 'method@knob')
+    'mitigation': 'Mitigation', 'method': 'Method', 'knob': 'Knob', 'change': 'Change',
+    'l_target': 'Target first-step norm', 'mem_rate': 'Pixel copy rate',
+    'enc_mem_rate': 'Encoder memorization rate', 'enc_threshold': 'Encoder copy threshold',
+    'planted_copied': 'Planted conditions copied', 'controls_copied': 'Control conditions copied',
+    'nn_dist': 'Median nearest distance', 'sec_per_gen': 'Seconds per generation',
+    'n_mitigated_gens': 'Mitigated generations',
+    'opt_sec_per_mitigated_gen': 'Optimization seconds per mitigated generation',
+    'opt_evals_per_mitigated_gen': 'Optimization evaluations per mitigated generation',
+    'fidelity_drop': 'Label fidelity drop', 'model': 'Model', 'seen': 'Samples the filter saw',
+    'seed': 'Training seed', 'twin': 'Clean twin', 'none': 'No mitigation',
+    'inference': 'Inference-time optimization', 'guidance': 'Lower guidance',
+    'rna': 'Noisy condition embedding', 'memfilter': 'Training-time filter',
+    'filter': 'Training-time filter', 'dedup': 'De-duplicated training set',
+    'inference@': 'Inference-time optimization (target: percentile {})', 'guidance@': 'Guidance scale {}',
+    'rna@': 'Noisy condition embedding (scale {})', 'memfilter@': 'Training-time filter (τ: percentile {})',
+    # the rest of the report
+    'value': 'Value', 'version': 'Version', 'TPR@1%FPR': 'TPR at 1% FPR',
+    's / generation': 'Seconds per generation',
+}
+
+# %% ../nbs/00_core.ipynb #82012fb5
+SUFFIXES = {'_not_memorized': '{} (not memorized)', '_memorized': '{} (memorized)',   # longest first
+            '_controls': '{} (controls)', '_planted': '{} (planted)', '_change': '{} change',
+            '_train': '{} against training images', '_rel': '{}, relative change', '_ci': '{} 95% CI',
+            '_sd': '{} (SD over seeds)', '_lo': '{} (lower 95% bound)', '_hi': '{} (upper 95% bound)',
+            '_p': '{} p-value'}
+
+# %% ../nbs/00_core.ipynb #7cec772e
+def _pattern_label(k:str) -> str|None:
+    "Keys by pattern: 'wen_k5_n2' → 'Wen (k=5, n=2)' (k first steps, n seeds), 'seed0' → 'Training seed 0'"
+    if (m := re.fullmatch(r'(.+_k)(\d+|all)_n(\d+)', k)) and m[1] in LABELS:
+        return f"{LABELS[m[1]]} ({'all steps' if m[2] == 'all' else f'k={m[2]}'}, n={m[3]})"
+    if (m := re.fullmatch(r'([a-z]+)(\d+)', k)) and m[1] in LABELS: return f'{LABELS[m[1]]} {m[2]}'
+    return None
+
+# %% ../nbs/00_core.ipynb #0bd6fa22
+def label(key) -> str:
+    "A results key in words: `LABELS`, a pattern, 'method@knob', a dotted key, `SUFFIXES`, else spaced words."
+    k = str(key)
+    if k in LABELS: return LABELS[k]
+    if pat := _pattern_label(k): return pat
+    method, at, knob = k.partition('@')
+    if at and method + '@' in LABELS: return LABELS[method + '@'].format(knob)
+    head, dot, rest = k.partition('.')
+    if dot and head and rest[:1].isalpha(): return f'{label(head)}: {label(rest)}'
+    if suf := next((s for s in SUFFIXES if k.endswith(s) and len(k) > len(s)), None):
+        return SUFFIXES[suf].format(label(k[:-len(suf)]))
+    words = k.replace('_', ' ').strip()
+    return words[:1].upper() + words[1:]
 
 # %% ../nbs/00_core.ipynb #d277add0
 RESULTS_URL = 'https://raw.githubusercontent.com/memx-dev/memx/main/nbs/results/'

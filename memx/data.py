@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #f6b7457c
 from __future__ import annotations
-import hashlib, json, os, random, time, warnings
+import hashlib, json, os, random, textwrap, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,7 @@ __all__ = ['FINDINGS', 'SPECIALS', 'PAD', 'NULL', 'BOS', 'SEXES', 'AGES', 'VIEWS
            'LAYOUT', 'Vocab', 'DataConfig', 'fake_chexpert_table', 'make_fake_chexpert', 'chexpert_csv',
            'read_chexpert_csv', 'select_images', 'image_paths', 'chexpert_labels', 'patient_split', 'condition_tokens',
            'to_gray', 'load_xray', 'cache_key', 'build_cache', 'open_cache', 'XrayData', 'XrayLoader', 'LightAugment',
-           'default_cache_dir', 'load_chexpert']
+           'default_cache_dir', 'load_chexpert', 'plot_xrays']
 
 # %% ../nbs/01_data.ipynb #038fe338
 FINDINGS = ['No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Opacity', 'Lung Lesion',
@@ -146,8 +146,8 @@ class DataConfig(Config):
             raise ValueError(f"unknown finding(s) {bad}; valid: {FINDINGS}")
         if bad := [m for m in self.meta if m not in ('sex', 'age', 'view')]:
             raise ValueError(f"unknown meta {bad}; valid: ['sex', 'age', 'view']")
-        if self.size not in (32, 64, 128, 256):
-            warnings.warn(f"size={self.size}: memx is tuned for 32/64/128/256")
+        if self.size not in (16, 32, 64, 128, 256):                # 16: the CPU benchmark's size
+            warnings.warn(f"size={self.size}: memx is tuned for 16/32/64/128/256")
         if not 0 <= self.heldout_frac < 1:
             raise ValueError(f"heldout_frac={self.heldout_frac} must be in [0, 1)")
         return self
@@ -533,3 +533,50 @@ def load_chexpert(cfg:DataConfig, progress:bool=True) -> XrayData:
     man = ({k: man[k] for k in ('folder', 'n', 'n_requested', 'skipped', 'reused', 'seconds')}
            | {'options_hash': cfg.hash()})
     return XrayData(images, labels, label_mask, df, vocab, tokens, token_mask, cfg, man)
+
+# %% ../nbs/01_data.ipynb #52c797b7
+def _wrap_title(t, chars:int, max_lines:int) -> str:
+    "`t` wrapped to lines of `chars` characters (own breaks kept), at most `max_lines` (last: …)."
+    lines = [l for part in str(t).split('\n') for l in textwrap.wrap(part, chars) or ['']]
+    if len(lines) <= max_lines: return '\n'.join(lines)
+    return '\n'.join(lines[:max_lines - 1] + [textwrap.shorten(' '.join(lines[max_lines - 1:]), chars,
+                                                                placeholder=' …')])
+
+# %% ../nbs/01_data.ipynb #87e9de5b
+def _mosaic(ims, ncols:int, head:int) -> np.ndarray:
+    "Tile uint8 images (N,S,S) on white, `ncols` per row, 2 px apart, `head` blank rows above each (titles)."
+    n, S = ims.shape[:2]
+    M = np.full((-(-n // ncols) * (S + head), ncols * (S + 2)), 255, np.uint8)
+    for i, im in enumerate(ims):
+        r, c = divmod(i, ncols)
+        M[r * (S + head) + head:(r + 1) * (S + head), c * (S + 2):c * (S + 2) + S] = im
+    return M
+
+# %% ../nbs/01_data.ipynb #f4ac7736
+def plot_xrays(images,             # (N,S,S) uint8, or (N,S,S)/(N,1,S,S) float in [-1,1]
+               titles=None,        # a title per image (wrapped, at most `max_lines` lines)
+               ncols:int=8,        # images per row
+               ax=None,            # draw on this Axes; default a new figure sized to the mosaic
+               tile:float=1.0,     # inches per image on a new figure
+               fontsize:float=7,   # title font size
+               max_lines:int=3,    # title lines kept (longer titles end with …)
+               dpi:int=70):        # resolution of a new figure
+    "Grey X-rays as one mosaic, a wrapped title above each image; returns the Axes."
+    import matplotlib.pyplot as plt
+    ims = np.asarray(images)
+    ims = ims.reshape(len(ims), *ims.shape[-2:])
+    if ims.dtype != np.uint8: ims = ((np.clip(ims, -1, 1) + 1) * 127.5 + .5).astype(np.uint8)
+    S, nc, chars = ims.shape[-1], min(ncols, len(ims)), int(tile * 72 / (.6 * fontsize))
+    tt = [_wrap_title(t, chars, max_lines) for t in (titles if titles is not None else [''] * len(ims))]
+    nl = max([t.count('\n') + 1 for t in tt if t] or [0])
+    hd = int(np.ceil(S * (nl * fontsize * 1.2 / 72 + .03) / tile)) if nl else 2   # title rows, in pixels
+    M = _mosaic(ims, nc, hd)
+    if ax is None:
+        fig = plt.figure(figsize=(tile * M.shape[1] / S, tile * M.shape[0] / S), dpi=dpi)
+        ax = fig.add_axes((0, 0, 1, 1))
+    ax.imshow(M, cmap='gray', vmin=0, vmax=255, interpolation='nearest')
+    ax.axis('off')
+    for i, t in enumerate(tt):
+        r, c = divmod(i, nc)
+        ax.text(c * (S + 2) + S / 2, r * (S + hd) + hd - 1, t, ha='center', va='bottom', fontsize=fontsize)
+    return ax

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import numpy as np, pandas as pd, torch
 from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score, roc_curve
+from .core import label
 from .data import PAD, BOS, NULL
 from .model import (SAMPLING, sample, make_scheduler, guidance_norm, generation_rows, generate,
                         _init_noise, _progress)
@@ -386,7 +387,7 @@ def plot_roc(y,           # (C,) True for memorized (planted) conditions
     y = np.asarray(y).astype(bool)
     for name, s in scores.items():
         f, t, _ = roc_curve(y, np.asarray(s))
-        ax.plot(f, t, lw=1.2, label=f'{name} ({roc_auc_score(y, np.asarray(s)):.3f})')
+        ax.plot(f, t, lw=1.2, label=f'{label(name)} ({roc_auc_score(y, np.asarray(s)):.3f})')
     ax.plot([0, 1], [0, 1], 'k:', lw=0.8)
     ax.set_xlabel('false-positive rate')
     ax.set_ylabel('true-positive rate')
@@ -406,7 +407,7 @@ def plot_score_hist(scores,           # (C,) one detector's scores
     edges = np.histogram_bin_edges(s, bins)
     ax.hist(s[~p], edges, alpha=0.6, label=f'controls ({(~p).sum()})')
     ax.hist(s[p], edges, alpha=0.6, label=f'planted ({p.sum()})')
-    ax.set_xlabel(name)
+    ax.set_xlabel(label(name))
     ax.set_ylabel('conditions')
     ax.legend(fontsize=7)
     return ax

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
 from .core import (Config, RunDir, atomic_write, save_json, WEN_SEED_OFFSET, CALIB_SEED_OFFSET,
-                       EMB_NOISE_SEED_OFFSET)
+                       EMB_NOISE_SEED_OFFSET, label)
 from fastai.callback.core import Callback, CancelBatchException
 from fastprogress.fastprogress import progress_bar
 from .data import PAD, NULL
@@ -28,7 +28,7 @@ __all__ = ['METHODS', 'CHANGES', 'opt_positions', 'first_timestep', 'optimize_co
            'filter_precision_recall', 'MitigateConfig', 'generate_with', 'calibration_conditions', 'detection_setup',
            'plot_tradeoff', 'plot_before_after', 'mitigation_summary', 'MitigationBench', 'poly_kernel', 'mmd2',
            'mean_auroc', 'quality_replicates', 'copy_replicates', 'summarize_replicates', 'mitigation_table', 'with_ci',
-           'mitigation_headline', 'filter_table', 'plot_tradeoff_ci', 'group_fidelity']
+           'mitigation_headline', 'filter_table', 'plot_tradeoff_ci', 'mitigation_figure', 'group_fidelity']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -427,11 +427,11 @@ def plot_tradeoff(df:pd.DataFrame,          # rows of `mitigate_run`: method, kn
     if ax is None: _, ax = plt.subplots(figsize=(5.5, 4))
     ref = df[df.method == 'none']
     for meth, d in df[df.method != 'none'].groupby('method', sort=False):
-        ax.plot(d[x], d[y], marker='o', label=meth)
+        ax.plot(d[x], d[y], marker='o', label=label(meth))
         for _, r in d[d.knob.notna()].iterrows():
             ax.annotate(f'{r.knob:g}', (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords='offset points')
     ax.scatter(ref[x], ref[y], marker='*', s=160, c='k', zorder=5, label='no mitigation')
-    ax.set(xlabel=x, ylabel=y, title='mitigation trade-off')
+    ax.set(xlabel=label(x), ylabel=label(y), title='mitigation trade-off')
     ax.legend(fontsize=7)
     return ax
 
@@ -644,15 +644,25 @@ def plot_tradeoff_ci(tab:pd.DataFrame,            # `mitigation_table`
     for lab, d in tab[tab.mitigation != 'none'].groupby(tab.method.where(tab.knob.notna(), tab.mitigation),
                                                       sort=False):
         xe = err(d, x) if f'{x}_lo' in d else None
-        ax.errorbar(d[x], d[y], xerr=xe, yerr=err(d, y), marker='o', capsize=2, label=lab)
+        ax.errorbar(d[x], d[y], xerr=xe, yerr=err(d, y), marker='o', capsize=2, label=label(lab))
         for _, r in d[d.knob.notna()].iterrows():
             ax.annotate(f'{r.knob:g}', (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords='offset points')
     ref = tab[tab.mitigation == 'none']
     ax.errorbar(ref[x] if x in ref and ref[x].notna().all() else [0.] * len(ref), ref[y], yerr=err(ref, y),
                 marker='*', ms=14, c='k', ls='none', label='no mitigation', zorder=5)
-    ax.set(xlabel=x.replace('_', ' '), ylabel=y.replace('_', ' '))
+    ax.set(xlabel=label(x), ylabel=label(y))
     ax.legend(fontsize=7)
     return ax
+
+# %% ../nbs/06_mitigate.ipynb #17951631
+def mitigation_figure(summ:dict): # `mitigation_bench_summary`'s result (results/mitigation.json)
+    "Memorization against the change of FD (left) and of label fidelity (right), every mitigation, 95% intervals."
+    import matplotlib.pyplot as plt
+    tab = mitigation_table(summ['mitigations'])
+    fig, axs = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, x in zip(axs, ('fd_change', 'fidelity_change')): plot_tradeoff_ci(tab, x=x, ax=ax)
+    fig.suptitle(f"mitigations on the benchmark ({len(summ['seeds'])} training seeds, 95% intervals)")
+    return fig
 
 # %% ../nbs/06_mitigate.ipynb #93d733ce
 def group_fidelity(probs,          # (C·m, 14) finding probabilities of m generations per condition

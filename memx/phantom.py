@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_phantom.ipynb #6f73c3d3
 from __future__ import annotations
-import functools, hashlib, json, math, os, shutil, tempfile, textwrap
+import functools, hashlib, json, math, os, shutil, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from scipy import ndimage
 from PIL import Image
 from .core import data_path, save_json, load_json, atomic_write_text
-from .data import FINDINGS, CSV_COLUMNS
+from .data import FINDINGS, CSV_COLUMNS, plot_xrays
 
 # %% auto #0
 __all__ = ['UNCERTAIN_STRENGTH', 'PHANTOM_VERSION', 'PREFIX', 'label_table', 'sample_conditions', 'lung_bank', 'PhantomPatient',
@@ -544,46 +544,40 @@ def make_phantom_chexpert(root,                     # folder that will hold `Che
         raise
     return out
 
-# %% ../nbs/01a_phantom.ipynb #397a48ba
-def _montage(ims, titles, ncols, ax, fontsize=7, head=1/3):
-    "Tile equal-size grayscale images into one Axes with a title above each tile."
-    import matplotlib.pyplot as plt
-    S, n = ims[0].shape[0], len(ims)
-    nrows = -(-n // ncols)
-    hd = max(int(S * head), 10)
-    M = np.full((nrows * (S + hd), ncols * (S + 2)), 255, np.uint8)
-    for i, im in enumerate(ims):
-        r, c = divmod(i, ncols)
-        M[r * (S + hd) + hd: (r + 1) * (S + hd), c * (S + 2): c * (S + 2) + S] = im
-    if ax is None: _, ax = plt.subplots(figsize=(1.3 * ncols, 1.3 * nrows * (1 + head)), dpi=70)
-    ax.imshow(M, cmap='gray', vmin=0, vmax=255, interpolation='nearest')
-    ax.axis('off')
-    for i, t in enumerate(titles):
-        r, c = divmod(i, ncols)
-        ax.text(c * (S + 2) + S / 2, r * (S + hd) + hd - 1, t, ha='center', va='bottom', fontsize=fontsize)
-    return ax
-
 # %% ../nbs/01a_phantom.ipynb #2acb30c0
 def _short(f): return {'Enlarged Cardiomediastinum': 'Enl. Cardiomed.', 'Pleural Effusion': 'Effusion',
                        'Support Devices': 'Devices', 'Pleural Other': 'Pleural Other'}.get(f, f)
 
 # %% ../nbs/01a_phantom.ipynb #e5b4e81f
-def plot_phantom_grid(size:int=64, seed:int=0, patient=None, findings=FINDINGS, ncols:int=7, ax=None, **kw):
+def plot_phantom_grid(size:int=64,       # image side (pixels)
+                      seed:int=0,        # study seed, the same for every image
+                      patient=None,      # patient seed or identity (default: from `seed`)
+                      findings=FINDINGS, # one image per finding
+                      ncols:int=7,       # images per row
+                      ax=None,           # draw on this Axes (default: a new figure)
+                      tile:float=64/70,  # inches per image on a new figure (default: 64 px at 70 dpi)
+                      **kw               # `render_phantom` options: sex, age, view
+                     ):
     "One phantom per finding (same patient and study, only the finding changes), titled with the finding."
-    ims = [render_phantom([f], size, seed=seed, patient=patient, **kw) for f in findings]
-    return _montage(ims, [_short(f) for f in findings], ncols, ax)
+    ims = np.stack([render_phantom([f], size, seed=seed, patient=patient, **kw) for f in findings])
+    return plot_xrays(ims, [_short(f) for f in findings], ncols, ax, tile=tile)
 
 # %% ../nbs/01a_phantom.ipynb #eeefd133
-def plot_patient(patient:int=0, n:int=6, size:int=64, seed:int=0, ax=None):
+def plot_patient(patient:int=0,    # patient seed
+                 n:int=6,          # studies shown
+                 size:int=64,      # image side (pixels)
+                 seed:int=0,       # seed of the studies' labels and parameters
+                 ax=None,          # draw on this Axes (default: a new figure)
+                 tile:float=64/70  # inches per image on a new figure (default: 64 px at 70 dpi)
+                ):
     "Several studies of one patient (labels drawn from the real table): same identity, different findings."
     conds = sample_conditions(n, seed)
     conds['Sex'] = conds.Sex.iloc[0]
-    ims = [render_phantom(conds.iloc[i], size, seed=_seed(seed, 2, patient, i), patient=patient)
-           for i in range(n)]
-    pos = [' + '.join(_short(f) for f in FINDINGS if r[f] == 1) or 'none' for _, r in conds.iterrows()]
-    titles = [textwrap.shorten(f"{r['AP/PA']}: {p}", 60, placeholder=' …')
-              for (_, r), p in zip(conds.iterrows(), pos)]
-    return _montage(ims, ['\n'.join(textwrap.wrap(t, 22)) for t in titles], n, ax, fontsize=6, head=.45)
+    ims = np.stack([render_phantom(conds.iloc[i], size, seed=_seed(seed, 2, patient, i), patient=patient)
+                    for i in range(n)])
+    titles = [f"{r['AP/PA']}: " + (' + '.join(_short(f) for f in FINDINGS if r[f] == 1) or 'none')
+              for _, r in conds.iterrows()]
+    return plot_xrays(ims, titles, n, ax, tile=tile, fontsize=6, max_lines=4)
 
 # %% ../nbs/01a_phantom.ipynb #a155658d
 def finding_sets(df:pd.DataFrame) -> pd.Series:

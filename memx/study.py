@@ -613,7 +613,8 @@ from .similarity import copy_evidence, ssim_threshold, RowView
 from .validate import cond_labels, label_fidelity
 from .mitigate import (MitigationBench, quality_replicates, copy_replicates, summarize_replicates,
                            group_fidelity, filter_precision_recall, condition_keys, mitigation_table,
-                           plot_tradeoff_ci, mitigation_headline, filter_table)
+                           plot_tradeoff_ci, mitigation_headline, filter_table,
+                           mitigation_figure)
 from .valnets import train_classifier, save_net, load_net, classifier_features, predict_labels
 
 # %% ../nbs/06_mitigate.ipynb #935944fc
@@ -810,7 +811,8 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
             'classifier_on_reference': label_fidelity(clf, ref.images, ref.labels, ref.label_mask),
             'fidelity_by_memorization': group_fidelity(fp, fy, np.where(fm, 'memorized', 'not memorized'),
                                                        mb.n_boot),
-            'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds}, 'twin_filter': tw,
+            'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds},
+            'twin_filter': tw,
             'train_epochs': {k: c.train.epochs for k, c in (bench_runs(bc) | runs).items()},
             'detection': {s: {k: v for k, v in i.items() if k != 'rows'} for s, i in infos.items()},
             'targets': _targets(summ, tw), 'config': mb.to_dict()}
@@ -825,9 +827,6 @@ def write_mitigation_bench(bc:BenchConfig) -> dict:
     atomic_write_text(root/'results'/'mitigation.csv', tab.to_csv(index=False))
     atomic_write_text(root/'results'/'mitigation_headline.csv', mitigation_headline(summ).to_csv())
     atomic_write_text(root/'results'/'mitigation_filter.csv', filter_table(summ).to_csv())
-    fig, axs = plt.subplots(1, 2, figsize=(11, 4))
-    for ax, x in zip(axs, ('fd_change', 'fidelity_change')): plot_tradeoff_ci(tab, x=x, ax=ax)
-    fig.suptitle(f"mitigations on the benchmark ({len(bc.seeds)} training seeds, 95% intervals)")
-    save_figure(fig, root/'figures'/'mitigation_tradeoff.png', dpi=120)
+    save_figure(mitigation_figure(summ), root/'figures'/'mitigation_tradeoff.png', dpi=120)
     plt.close('all')
     return summ

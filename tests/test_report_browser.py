@@ -1,7 +1,10 @@
-"The quick demo end to end, its report opened in a real browser (headless Chromium): every figure decodes, tables hold numbers."
-import os, re, shutil, subprocess
+"""The quick demo end to end, its report opened in a real browser (headless Chromium): every figure decodes, tables hold
+numbers under headers in words, every section has its narrative."""
+import html, os, re, shutil, subprocess
 from pathlib import Path
 import pytest
+
+RAW_KEY = re.compile(r'\b[a-z][a-z0-9]*_[a-z0-9_]+\b|@|\b[a-z_]+\.[A-Za-z]')   # mem_rate_planted, rna@2, fidelity_auroc.Edema
 
 def _chromium():
     return next((p for p in (shutil.which(n) for n in ('chromium', 'chromium-browser', 'google-chrome')) if p), None)
@@ -47,6 +50,13 @@ def test_report_in_browser(report, tmp_path):
     for sec in ('Detection benchmark', 'Mitigation on the benchmark', 'Detection and explanation', 'Validation',
                 'Mitigation, validated again', 'Configuration and versions'):
         assert sec in dom
+    heads = [html.unescape(h) for h in re.findall(r'<th(?: [^>]*)?>(.*?)</th>', dom, re.S)]
+    raw = [h for h in heads if RAW_KEY.search(h)]
+    assert len(heads) > 50 and not raw, raw                                   # headers and row labels in words
+    assert 'Training loss' not in heads                                       # the training log is no table ...
+    assert len(re.findall(r'<p class="summary">\d+ epochs; final training loss', dom)) == 3    # ... but a line
+    narratives = re.findall(r'</h2>\s*<p class="narrative">([^<]{80,})</p>', dom)
+    assert len(narratives) == dom.count('<h2') >= 8, (len(narratives), dom.count('<h2'))   # every section narrated
 
 def test_benchmark_results(report):
     "The quick demo's benchmark writes benchmark.json in the documented format, its tables and figures."
