@@ -327,7 +327,7 @@ def plot_comparison_rocs(tabs:dict,          # {seed: scored table}
                          detectors:list,     # detector columns, one colour each
                          names=COMPARISONS,  # one panel per comparison
                          size:float=2.7):    # inches per panel
-    "A panel per comparison: each detector's ROC on every seed, its mean AUC ± sd over seeds in the panel's legend."
+    "A panel per comparison: each detector's ROC on every seed; its mean AUC ± sd over seeds in the legend."
     import matplotlib.pyplot as plt
     from sklearn.metrics import roc_curve
     fig, axs = plt.subplots(1, len(names), figsize=(size * len(names), size + 0.5), squeeze=False)
@@ -345,7 +345,8 @@ def plot_comparison_rocs(tabs:dict,          # {seed: scored table}
         ax.set_title(name, fontsize=8)
         ax.set_xlabel('FPR', fontsize=7)
         ax.tick_params(labelsize=6)
-        if ax.get_legend_handles_labels()[0]: ax.legend(fontsize=6, loc='lower right', title='AUC', title_fontsize=6)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=6, loc='lower right', title='AUC', title_fontsize=6)
     axs[0, 0].set_ylabel('TPR', fontsize=7)
     keys = [plt.Line2D([], [], color=f'C{c}') for c in range(len(detectors))]
     fig.legend(keys, [label(d) for d in detectors], loc='lower center', ncol=len(detectors), fontsize=7,

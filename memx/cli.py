@@ -4,14 +4,16 @@
 
 # %% ../nbs/08_cli.ipynb #79eff997
 from __future__ import annotations
-import argparse, functools, hashlib, inspect, json, multiprocessing, os, sys, time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import argparse, functools, hashlib, inspect, json, multiprocessing, os, sys, tempfile, time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 import pandas as pd, torch
 from fastcore.script import call_parse
-from .core import Config, save_json, load_json
+from .core import Config, save_json, load_json     # first: it filters a warning of what fastai imports
+from fastai.callback.core import Callback
+from fastprogress.core import format_time
 from .data import DataConfig
 from .testbed import TestbedConfig, ArmsConfig
 from .model import SAMPLING, SamplingConfig
@@ -25,11 +27,12 @@ from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study', 'Stages',
-           'variant_config', 'train_run', 'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key',
-           'stage_plan', 'nested_get', 'bench_rows', 'bench_mitigation_rows', 'headline', 'user_errors', 'memx_train',
-           'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers', 'mitigation_plan', 'bench_plan',
-           'study_bench', 'run_bench_stages', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
+__all__ = ['USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study', 'Stages', 'StepReport',
+           'time_left', 'RunsProgress', 'variant_config', 'train_run', 'check_chexpert', 'stage_settings',
+           'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows', 'bench_mitigation_rows',
+           'headline', 'user_errors', 'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers',
+           'mitigation_plan', 'bench_plan', 'study_bench', 'bench_steps', 'run_steps', 'study_steps', 'run_study',
+           'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -85,8 +88,9 @@ def quick_study(**kw) -> StudyConfig:
 # %% ../nbs/08_cli.ipynb #9ec5c5f5
 class Stages:
     "Run-once bookkeeping of a study folder: `run(name, key, fn, outputs)` skips work that is done."
-    def __init__(self, root, verbose:bool=True, prog:str='memx-demo'):
-        self.root, self.verbose, self.prog = Path(root), verbose, prog
+    def __init__(self, root, verbose:bool=True, prog:str='memx-demo', progress:bool=True):
+        self.root, self.verbose, self.prog, self.progress = Path(root), verbose, prog, progress
+        self.bar = None                     # the `RunsProgress` line while `run_parallel` runs
         self.path = self.root/'stages.json'
         self.done = load_json(self.path) if self.path.exists() else {}
     def is_done(self, name:str, key:str) -> bool:
@@ -94,7 +98,9 @@ class Stages:
         rec = self.done.get(name)
         return bool(rec) and rec['key'] == key and all((self.root/o).exists() for o in rec['outputs'])
     def _say(self, msg:str):
-        if self.verbose: print(f"[{self.prog}] {msg}", flush=True)
+        if not self.verbose: return
+        if self.bar: self.bar.clear()
+        print(f"[{self.prog}] {msg}", flush=True)
     def _record(self, name:str, key:str, outputs:list[str], seconds:float):
         if missing := [o for o in outputs if not (self.root/o).exists()]:
             raise RuntimeError(f"stage {name} finished without writing {missing}")
@@ -113,30 +119,160 @@ class Stages:
         return True
     def run_parallel(self, jobs:list[tuple], workers:int, threads:int=1) -> list[str]:
         "`run` each (name, key, fn, outputs) of `jobs`; those not done run at once in parallel processes."
-        # in up to `workers` spawned processes of `threads` torch threads each,
-        # so `fn` must pickle (a `partial` of a module-level function)
+        # in up to `workers` spawned processes of `threads` torch threads each, so `fn` must pickle (a
+        # `partial` of a module-level function); while they run, one line (`RunsProgress`) replaces their bars
         todo = [j for j in jobs if not self.is_done(*j[:2])]
         for j in jobs:
             if j not in todo: self._say(f"{j[0]}: done earlier, skipped")
-        if len(todo) < 2 or workers < 2:
-            for j in todo: self.run(*j)
-            return [j[0] for j in todo]
-        n = min(workers, len(todo))
-        self._say(f"{', '.join(j[0] for j in todo)} … "
-                  f"({n} processes of {threads} thread{'s' * (threads > 1)})")
-        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn')) as ex:
-            futs = {ex.submit(_in_worker, j[2], threads): j for j in todo}
-            for f in as_completed(futs): self._record(futs[f][0], futs[f][1], futs[f][3], f.result())
+        if not todo: return []
+        n = 1 if len(todo) < 2 or workers < 2 else min(workers, len(todo))
+        self.bar = RunsProgress(len(todo), n, f"[{self.prog}] ") if self.verbose and self.progress else None
+        try:
+            if n == 1: self._serial(todo)
+            else: self._parallel(todo, n, threads)
+        finally:
+            if self.bar: self.bar.close()
+            self.bar = None
         return [j[0] for j in todo]
+    def _serial(self, todo:list[tuple]):
+        for i, (name, key, fn, outputs) in enumerate(todo):
+            if self.bar: fn = partial(_in_worker, fn, None, partial(self.bar.report, i))
+            self.run(name, key, fn, outputs)
+            if self.bar: self.bar.finished(i, self.done[name]['seconds'])
+    def _parallel(self, todo:list[tuple], n:int, threads:int):
+        names = ', '.join(j[0] for j in todo)
+        self._say(f"{names} … ({n} processes of {threads} thread{'s' * (threads > 1)})")
+        with (tempfile.TemporaryDirectory() as tmp,
+              ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn')) as ex):
+            files = [Path(tmp)/f'{i}.json' for i in range(len(todo))]     # each job's latest report
+            reports = [partial(save_json, path=f) if self.bar else None for f in files]
+            futs = {ex.submit(_in_worker, j[2], threads, reports[i]): i for i, j in enumerate(todo)}
+            left = set(futs)
+            while left:
+                done, left = wait(left, timeout=1. if self.bar else None, return_when=FIRST_COMPLETED)
+                for f in done: self._finish(todo[futs[f]], f.result(), futs[f], files[futs[f]])
+                for f in left: self._poll(futs[f], files[futs[f]])
+                if self.bar: self.bar.show()
+    def _poll(self, i:int, file:Path):
+        if self.bar is None or not file.exists(): return
+        try: self.bar.report(i, load_json(file))
+        except (OSError, ValueError): pass          # written between our two looks: read it next time
+    def _finish(self, job:tuple, seconds:float, i:int, file:Path):
+        self._poll(i, file)                         # its last report
+        self._record(job[0], job[1], job[3], seconds)
+        if self.bar: self.bar.finished(i, seconds)
+
 
 # %% ../nbs/08_cli.ipynb #24993b2a
-def _in_worker(fn, threads:int) -> float:
-    "Call `fn()` in a worker process with `threads` torch threads and no progress bars; the seconds it took."
-    torch.set_num_threads(threads)
-    if 'progress' in inspect.signature(fn).parameters: fn = partial(fn, progress=False)
-    t0 = time.time()
+def _in_worker(fn,                # the job: called without arguments
+               threads:int|None,  # torch threads (None: as they are)
+               report=None        # called with {'t0': start} at once, then with `fn`'s `StepReport` dicts
+              ) -> float:
+    "Call `fn()` with `threads` torch threads and no progress bars; the seconds it took."
+    if threads: torch.set_num_threads(threads)
+    ps, t0 = inspect.signature(fn).parameters, time.time()
+    if 'progress' in ps: fn = partial(fn, progress=False)
+    if report is not None:
+        report({'t0': t0})
+        if 'report' in ps: fn = partial(fn, report=lambda d: report({'t0': t0} | d))
     fn()
     return time.time() - t0
+
+
+# %% ../nbs/08_cli.ipynb #22682db3
+class StepReport(Callback):
+    "Call `report({'step', 'total', 'rate'})` in training: optimizer steps done, of `total`, steps a second."
+    order = 90                    # after the others: the step is done
+    def __init__(self, report,    # called with the dict at most every `every` seconds and at the end of `fit`
+                 every:float=1.): # seconds between two reports
+        self._report, self._every = report, every
+    def before_fit(self): self._n, self._first, self._t, self._sent = len(self.dls.train), None, 0., 0.
+    def after_batch(self):
+        if not self.training: return
+        self._done, now = self.epoch * self._n + self.iter + 1, time.time()
+        if self._first is None: self._first, self._t = self._done, now
+        if now - self._sent >= self._every: self._send(now)
+    def after_fit(self):
+        if self._first is not None: self._send(time.time())
+    def _send(self, now:float):
+        self._sent, dt = now, now - self._t
+        rate = (self._done - self._first) / dt if dt > 0 and self._done > self._first else None
+        self._report({'step': self._done, 'total': self.n_epoch * self._n, 'rate': rate})
+
+# %% ../nbs/08_cli.ipynb #f3dae4cb
+def time_left(running:list,   # (seconds since it started, seconds left or None) of each running job
+              finished:list,  # seconds each finished job took
+              pending:int,    # jobs not started yet
+              workers:int     # jobs that run at once
+             ) -> float|None:
+    "Estimated seconds until every job is done; None while no job's length is known."
+    # a job that does not say what it has left is assumed to take as long as the mean of the known ones
+    known = list(finished) + [e + r for e, r in running if r is not None]
+    if not known: return None
+    mean = sum(known) / len(known)
+    left = [r if r is not None else max(mean - e, 0.) for e, r in running]
+    return max([*left, (sum(left) + pending * mean) / max(workers, 1)])
+
+# %% ../nbs/08_cli.ipynb #45b71261
+def _in_place(out) -> bool:
+    "Whether a line written to `out` can be rewritten in place: a terminal or a notebook's output."
+    try: return out.isatty() or type(out).__module__.startswith('ipykernel')
+    except (AttributeError, ValueError): return False
+
+# %% ../nbs/08_cli.ipynb #e147944f
+def _seconds_left(rep:dict) -> float|None:
+    "Seconds a training has left by its report `rep` (`StepReport`'s dict), at its own rate; None if unknown."
+    return (rep['total'] - rep['step']) / rep['rate'] if rep.get('rate') else None
+
+# %% ../nbs/08_cli.ipynb #6e3c3aa6
+class RunsProgress:
+    "One line for jobs that run at once: runs done of the total, steps of the running ones, time left."
+    def __init__(self, n:int,             # jobs to run
+                 workers:int,             # jobs that run at once
+                 prefix:str='',           # start of the line, e.g. '[memx-demo] '
+                 out=None,                # a text stream (default: `sys.stdout`)
+                 every:float|None=None):  # seconds between two lines (default: 0.5 in place, 10 in a log)
+        self.out = out or sys.stdout
+        self.in_place = _in_place(self.out)
+        self.every = every if every is not None else (.5 if self.in_place else 10.)
+        self.n, self.workers, self.prefix, self.t0 = n, workers, prefix, time.time()
+        self.jobs, self.seconds, self.steps, self.shown, self.width = {}, [], 0, 0., 0
+    def report(self, job, rep:dict):
+        "Merge what `job` reported: {'t0'} when it starts, then `StepReport`'s dicts; show the line when due."
+        self.jobs[job] = self.jobs.get(job, {}) | rep
+        self.show()
+    def finished(self, job, seconds:float):
+        "`job` is done after `seconds`; its steps join the closing line's total."
+        self.steps += self.jobs.pop(job, {}).get('step', 0)
+        self.seconds.append(seconds)
+        self.show()
+    def line(self, now:float|None=None) -> str:
+        "What the display says at time `now`."
+        now, run = now or time.time(), [r for r in self.jobs.values() if 't0' in r]
+        s, st = f"{len(self.seconds)}/{self.n} runs done, {len(run)} running", [r for r in run if 'step' in r]
+        if st: s += f" at {sum(r['step'] for r in st)}/{sum(r['total'] for r in st)} steps"
+        left = time_left([(now - r['t0'], _seconds_left(r)) for r in run], self.seconds,
+                         self.n - len(self.seconds) - len(run), self.workers)
+        return s + (f", about {format_time(left)} left (estimated)" if left is not None else "")
+    def show(self, force:bool=False):
+        "Write the line: in place on a terminal or in a notebook, else a new line at most every `every` s."
+        if not force and time.time() - self.shown < self.every: return
+        self.shown, s = time.time(), self.prefix + self.line()
+        self.out.write('\r' + s.ljust(self.width) if self.in_place else s + '\n')
+        self.width = len(s)
+        self.out.flush()
+    def clear(self):
+        "Erase the in-place line, so that another message starts on a clean line."
+        if self.in_place and self.width: self.out.write('\r' + ' ' * self.width + '\r')
+        self.width = 0
+    def close(self) -> str:
+        "Write and return the closing line: runs done, their optimizer steps, the time it took."
+        s = f"{self.prefix}{len(self.seconds)}/{self.n} runs done in {format_time(time.time() - self.t0)}"
+        s += f", {self.steps} optimizer steps" if self.steps else ''
+        self.clear()
+        self.out.write(s + '\n')
+        self.out.flush()
+        return s
 
 # %% ../nbs/08_cli.ipynb #6a9cab35
 def variant_config(study:StudyConfig, root:Path, variant:str) -> ExperimentConfig:
@@ -144,11 +280,14 @@ def variant_config(study:StudyConfig, root:Path, variant:str) -> ExperimentConfi
     return study.base.replace(name=variant, runs=str(root), variant=variant, data=study.data)
 
 # %% ../nbs/08_cli.ipynb #d5af5d50
-def train_run(cfg:ExperimentConfig, progress:bool=True):
+def train_run(cfg:ExperimentConfig, # the run
+              progress:bool=True,   # progress bars
+              report=None):         # called with the training's progress (`StepReport`), or None
     "Train (or resume) run `cfg`; a run folder that holds another config is started afresh."
     old = Path(cfg.runs)/cfg.name/'config.json'
     run_experiment(cfg, resume=old.exists() and load_json(old) == json.loads(cfg.to_json()),
-                   progress=progress)
+                   progress=progress, cbs_extra=[StepReport(report)] if report else [])
+
 
 # %% ../nbs/08_cli.ipynb #b4bea8be
 def check_chexpert(path) -> Path:
@@ -444,20 +583,36 @@ def study_bench(study:StudyConfig, root:Path) -> BenchConfig:
     return study.bench.replace(runs=str(root), name='bench')
 
 # %% ../nbs/08_cli.ipynb #8bb306c3
-def run_bench_stages(st:Stages,       # the bookkeeping of the folder the plan is relative to
-                     plan:tuple,      # `bench_plan`'s (training jobs, scoring jobs, summary, mitigations)
-                     workers:int=0,   # parallel processes on a CPU (0: one per core, at most 4)
-                     also_train=()):  # further training jobs that share the training processes
-    "Train (with `also_train`), score, summarize a benchmark, its mitigations: each step not done."
+def bench_steps(plan:tuple,       # `bench_plan`'s (training jobs, scoring jobs, summary, mitigations)
+                also_train=()     # further training jobs that share the training processes
+               ) -> list[tuple[list, bool]]:
+    "A benchmark's stages in the order they run: (stages, whether they run at once in parallel processes)."
     train, score, summary, mitigation = plan
-    st.run_parallel(list(also_train) + train, *train_workers(workers))
-    st.run_parallel(score, *train_workers(workers))
-    st.run(*summary)
-    if mitigation is None: return
-    refer, jobs, msumm = mitigation
-    st.run(*refer)
-    st.run_parallel(jobs, *train_workers(workers))
-    st.run(*msumm)
+    steps = [(list(also_train) + train, True), (score, True), ([summary], False)]
+    if mitigation: steps += [([mitigation[0]], False), (mitigation[1], True), ([mitigation[2]], False)]
+    return steps
+
+# %% ../nbs/08_cli.ipynb #917766df
+def run_steps(st:Stages,      # the bookkeeping of the folder the stages are relative to
+              steps:list,     # (stages, whether in parallel processes), e.g. `bench_steps`'s
+              workers:int=0): # parallel processes on a CPU (0: one per core, at most 4)
+    "Run every stage of `steps` not done yet, in order."
+    for stages, parallel in steps:
+        if parallel: st.run_parallel(stages, *train_workers(workers))
+        else:
+            for s in stages: st.run(*s)
+
+# %% ../nbs/08_cli.ipynb #680c38f6
+def study_steps(study:StudyConfig, # the study
+                root:Path,         # its folder
+                progress:bool=True # progress bars (in the main process)
+               ) -> list[tuple[list, bool]]:
+    "The study's stages in the order `run_study` runs them: (stages, whether they run in parallel processes)."
+    plan = stage_plan(study, root, progress)
+    train = [p for p in plan if p[0].startswith('train ')]
+    first = (bench_steps(bench_plan(study_bench(study, root), 'bench', progress), train) if study.bench
+             else [(train, True)])
+    return first + [([p for p in plan if p not in train], False)]
 
 # %% ../nbs/08_cli.ipynb #20d736a0
 def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=False) -> Path:
@@ -466,15 +621,10 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
     root.mkdir(parents=True, exist_ok=True)
     if study.data != 'phantom': check_chexpert(study.data)
     save_json(json.loads(study.to_json()) | {'data': study.data}, root/'study.json')
-    st, t0, plan = Stages(root), time.time(), stage_plan(study, root, progress)
-    train = [p for p in plan if p[0].startswith('train ')]
-    if any(not st.is_done(*p[:2]) for p in train):  # render once, before the workers
+    st, t0, plan = Stages(root, progress=progress), time.time(), stage_plan(study, root, progress)
+    if any(not st.is_done(*p[:2]) for p in plan if p[0].startswith('train ')):   # render once, before workers
         prepare_data(variant_config(study, root, study.variants[0]), progress=progress)
-    if study.bench:
-        run_bench_stages(st, bench_plan(study_bench(study, root), 'bench', progress), study.workers, train)
-    else: st.run_parallel(train, *train_workers(study.workers))
-    for p in plan:
-        if p not in train: st.run(*p)
+    run_steps(st, study_steps(study, root, progress), study.workers)
     out = build_report(root, show_training_images=show_training_images, headline=headline(root))
     print(f"[memx-demo] report: {out} ({time.time() - t0:.0f} s this call)", flush=True)
     return out
@@ -516,8 +666,8 @@ def run_bench(bc:BenchConfig,     # the benchmark
     root.mkdir(parents=True, exist_ok=True)
     bc.to_json(root/'bench_config.json')
     prepare_data(seed_config(bc, bc.seeds[0]), progress=progress)   # rendered once, before the workers
-    st, plan = Stages(root, prog='memx-bench'), bench_plan(bc, '.', progress)
-    run_bench_stages(st, plan, workers)
+    st, plan = Stages(root, prog='memx-bench', progress=progress), bench_plan(bc, '.', progress)
+    run_steps(st, bench_steps(plan), workers)
     return root
 
 # %% ../nbs/08_cli.ipynb #c87f1bb3

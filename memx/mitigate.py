@@ -561,6 +561,7 @@ def copy_replicates(copies:dict,    # {row: (C,m) bool, generation j of conditio
                    ) -> dict:
     "{row: {'memorization_rate': (1 + n_boot,)}}: the share of generations that copy, then paired resamples."
     C = len(next(iter(copies.values())))
+    if C == 0: return {k: {'memorization_rate': np.full(1 + n_boot, np.nan)} for k in copies}   # none
     rng = np.random.default_rng(seed)
     idx = [np.arange(C)] + [rng.integers(0, C, C) for _ in range(n_boot)]
     return {k: {'memorization_rate': np.array([np.asarray(v, float)[i].mean() for i in idx])}
@@ -656,7 +657,7 @@ def plot_tradeoff_ci(tab:pd.DataFrame,            # `mitigation_table`
 
 # %% ../nbs/06_mitigate.ipynb #17951631
 def mitigation_figure(summ:dict): # `mitigation_bench_summary`'s result (results/mitigation.json)
-    "Memorization against the change of FD (left) and of label fidelity (right), every mitigation, 95% intervals."
+    "Memorization against the change of FD (left) and of label fidelity (right), with 95% intervals."
     import matplotlib.pyplot as plt
     tab = mitigation_table(summ['mitigations'])
     fig, axs = plt.subplots(1, 2, figsize=(11, 4))

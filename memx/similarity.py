@@ -27,12 +27,13 @@ def _to_unit(x):
 # %% ../nbs/02a_similarity.ipynb #b0036a8a
 def pixel_nn(queries, bank, k:int=1, chunk:int=4096, progress:bool=False):
     "Top-`k` nearest of `bank` (N,…) to `queries` (Q,…) by RMS pixel distance: (dist (Q,k), idx (Q,k))."
-    q = _to_unit(torch.as_tensor(queries)).reshape(len(queries), -1)
+    q = queries if isinstance(queries, torch.Tensor) else torch.from_numpy(np.array(queries))
+    q = _to_unit(q).reshape(len(q), -1)
     qq, d = (q * q).sum(1, keepdim=True), q.shape[1]
     best_d, best_i = torch.full((len(q), k), float('inf')), torch.zeros(len(q), k, dtype=torch.long)
     starts = range(0, len(bank), chunk)
     for s in (progress_bar(starts) if progress else starts):
-        b = _to_unit(torch.as_tensor(np.asarray(bank[s:s + chunk]))).reshape(-1, d)
+        b = _to_unit(torch.from_numpy(np.array(bank[s:s + chunk]))).reshape(-1, d)
         d2 = (qq + (b * b).sum(1)[None] - 2 * q @ b.T).clamp_min_(0)
         cd, ci = (torch.cat([best_d, d2], 1),
                   torch.cat([best_i, torch.arange(s, s + len(b)).expand(len(q), -1)], 1))
@@ -72,7 +73,7 @@ def copy_threshold(data, q:float=0.01, split:str='train', max_n:int=4096, seed:i
 # %% ../nbs/02a_similarity.ipynb #6d3929d4
 def as_images(x) -> torch.Tensor:
     "Grey images (N,S,S)/(N,1,S,S), uint8 or float in [-1,1], array/memmap/tensor → float (N,1,S,S), [-1,1]."
-    x = x if isinstance(x, torch.Tensor) else torch.from_numpy(np.ascontiguousarray(np.asarray(x)))
+    x = x if isinstance(x, torch.Tensor) else torch.from_numpy(np.array(x))   # a copy: memmaps are read-only
     x = _to_unit(x)
     x = x[:, None] if x.ndim == 3 else x
     if x.ndim != 4 or x.shape[1] != 1:
@@ -86,6 +87,7 @@ class RowView:
     def __len__(self): return len(self.rows)
     shape = property(lambda s: (len(s.rows), *s.images.shape[1:]))
     def __getitem__(self, i): return np.asarray(self.images[self.rows[i]])
+    def __array__(self, dtype=None, copy=None): return np.asarray(self.images[self.rows], dtype=dtype)
 
 # %% ../nbs/02a_similarity.ipynb #fe1d2634
 def bank_view(data, split:str='train'):

@@ -84,7 +84,8 @@ def _config_diff(path, cfg:ExperimentConfig) -> dict:
 def run_experiment(cfg:ExperimentConfig, # the run
                    resume:bool=True,     # continue from the run folder's newest checkpoint
                    progress:bool=True,   # progress bars
-                   device=None):         # training device (default: the best available)
+                   device=None,          # training device (default: the best available)
+                   cbs_extra=()):        # further fastai callbacks of the training (e.g. a progress report)
     "Train `cfg` into `<runs>/<name>` (resuming a checkpoint if any): (run folder, learner, data, manifest)."
     data, man = prepare_data(cfg, progress)
     rd = run_dir(cfg.name, cfg.runs)
@@ -100,7 +101,8 @@ def run_experiment(cfg:ExperimentConfig, # the run
     extra = mem_filter_callbacks(cfg.train,                 # training-time mitigation, if asked
                                  rd if world()[1] == 0 else None)
     learn = train(model, data.dls(bs=cfg.train.bs, seed=cfg.train.seed, device=device), cfg.train, rd,
-                  resume=resume, sample_conds=sample_conds, quiet=not progress, cbs_extra=extra)
+                  resume=resume, sample_conds=sample_conds, quiet=not progress,
+                  cbs_extra=extra + list(cbs_extra))
     return rd, learn, data, man
 
 # %% ../nbs/03a_study.ipynb #e9e71f4c

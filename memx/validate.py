@@ -390,7 +390,7 @@ def plot_umap(train_feats,        # training descriptors (N,D)
         raise ValueError(f"{len(b)} generations but {len(gen_scores)} scores")
     if method == 'umap':
         import umap
-        xy = umap.UMAP(n_neighbors=min(n_neighbors, len(a) + len(b) - 1), random_state=seed,
+        xy = umap.UMAP(n_neighbors=min(n_neighbors, len(a) + len(b) - 1), random_state=seed, n_jobs=1,
                        metric='cosine').fit_transform(np.r_[a, b])
     elif method == 'pca':
         from sklearn.decomposition import PCA

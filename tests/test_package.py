@@ -55,3 +55,19 @@ def test_wheel_ships_data(tmp_path):
     names = zipfile.ZipFile(whl).namelist()
     for f in ['memx/data/lung_bank.npz', 'memx/data/chexpert_frontal_label_combinations.csv.gz', 'memx/core.py']:
         assert f in names
+
+def test_release_workflow():
+    "A published release whose tag is the version: wheel and sdist built, published by trusted publishing."
+    import yaml
+    wf = yaml.safe_load((ROOT/'.github'/'workflows'/'release.yaml').read_text())
+    on = wf.get('on', wf.get(True))                            # YAML 1.1 reads the key `on` as True
+    assert on['release'] == {'types': ['published']}
+    build, publish = wf['jobs']['build'], wf['jobs']['publish']
+    assert any('python -m build' in s.get('run', '') for s in build['steps'])
+    assert publish['permissions'] == {'id-token': 'write'} and publish['environment']['url'].endswith(f'/{DIST}')
+    assert [s['uses'] for s in publish['steps']][-1].startswith('pypa/gh-action-pypi-publish@')
+    check = next(s['run'] for s in build['steps'] if s.get('name', '').startswith('The tag is the version'))
+    for tag, ok in ((f"v{cfg['DEFAULT']['version']}", True), ('v99.0.0', False)):
+        env = {'GITHUB_REF_NAME': tag, 'PATH': '/usr/bin:/bin'}
+        r = subprocess.run(['bash', '-ec', check], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert (r.returncode == 0) == ok, (tag, r.stdout, r.stderr)
