@@ -621,10 +621,11 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
     root.mkdir(parents=True, exist_ok=True)
     if study.data != 'phantom': check_chexpert(study.data)
     save_json(json.loads(study.to_json()) | {'data': study.data}, root/'study.json')
-    st, t0, plan = Stages(root, progress=progress), time.time(), stage_plan(study, root, progress)
+    bars = progress and sys.stdout.isatty()         # a log gets the stage lines, not bars redrawn
+    st, t0, plan = Stages(root, progress=progress), time.time(), stage_plan(study, root, bars)
     if any(not st.is_done(*p[:2]) for p in plan if p[0].startswith('train ')):   # render once, before workers
-        prepare_data(variant_config(study, root, study.variants[0]), progress=progress)
-    run_steps(st, study_steps(study, root, progress), study.workers)
+        prepare_data(variant_config(study, root, study.variants[0]), progress=bars)
+    run_steps(st, study_steps(study, root, bars), study.workers)
     out = build_report(root, show_training_images=show_training_images, headline=headline(root))
     print(f"[memx-demo] report: {out} ({time.time() - t0:.0f} s this call)", flush=True)
     return out
@@ -665,8 +666,9 @@ def run_bench(bc:BenchConfig,     # the benchmark
     root = Path(bc.runs)/bc.name
     root.mkdir(parents=True, exist_ok=True)
     bc.to_json(root/'bench_config.json')
-    prepare_data(seed_config(bc, bc.seeds[0]), progress=progress)   # rendered once, before the workers
-    st, plan = Stages(root, prog='memx-bench', progress=progress), bench_plan(bc, '.', progress)
+    bars = progress and sys.stdout.isatty()                     # a log gets the stage lines, not bars redrawn
+    prepare_data(seed_config(bc, bc.seeds[0]), progress=bars)   # rendered once, before the workers
+    st, plan = Stages(root, prog='memx-bench', progress=progress), bench_plan(bc, '.', bars)
     run_steps(st, bench_steps(plan), workers)
     return root
 

@@ -12,8 +12,8 @@ from markupsafe import Markup
 from .core import atomic_write_text, load_json, flatten_dict, label
 
 # %% auto #0
-__all__ = ['WIDE_FIGURES', 'TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'HEADLINE_GROUPS', 'PAGE_TEXT', 'collect_run', 'fmt',
-           'summary_table', 'headline_tables', 'build_report']
+__all__ = ['WIDE_FIGURES', 'PIXEL_FIGURES', 'TRAINING_IMAGE_FIGURES', 'TEMPLATE', 'SECTIONS', 'HEADLINE_GROUPS', 'PAGE_TEXT',
+           'collect_run', 'fmt', 'summary_table', 'headline_tables', 'build_report']
 
 # %% ../nbs/07_report.ipynb #c69dfce2
 def _png_uri(path:Path) -> str:
@@ -38,6 +38,7 @@ def collect_run(run:Path) -> dict:
 # %% ../nbs/07_report.ipynb #bc8d9a86
 WIDE_FIGURES = ('gallery', 'copies', 'mitigate_gallery', 'bench_roc', 'bench_gallery', 'tradeoff',
                 'mitigation_tradeoff')   # shown up to 1000 px wide
+PIXEL_FIGURES = ('samples',)   # raw pixel grids, a few pixels a tile: enlarged, pixels kept sharp
 
 # %% ../nbs/07_report.ipynb #c8198d26
 # figure stems that show training images
@@ -78,7 +79,7 @@ th{background:#eef;vertical-align:bottom} td{white-space:nowrap}
 th[scope=row]{background:#f7f7fb;font-weight:normal;vertical-align:middle;white-space:nowrap}
 td:first-child,th:first-child{text-align:left}
 figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}
-figure img{max-width:100%;border:1px solid #ddd}
+figure img{max-width:100%;border:1px solid #ddd} img.pixels{image-rendering:pixelated}
 figcaption{font-size:.8em;color:#555}
 .narrative{max-width:60em;line-height:1.45} .summary{color:#444;margin:.2em 0}
 .note{background:#fff8e0;padding:.5em 1em;border-left:4px solid #e0b000}
@@ -102,7 +103,8 @@ figcaption{font-size:.8em;color:#555}
 {% if run.line %}<p class="summary">{{ run.line }}</p>{% endif %}
 {% for t in run.tables %}<div class="tbl"><b>{{ t.caption }}</b>{{ table(t.df) }}</div>{% endfor %}
 {% for f in run.figures %}<figure>
-<img src="{{ f.uri }}" alt="{{ f.caption }}" style="max-width:{{ f.width }}px">
+<img src="{{ f.uri }}" alt="{{ f.caption }}"{% if f.pixels %} class="pixels"{% endif %}
+     style="max-width:{{ f.width }}px{% if f.pixels %};width:{{ f.width }}px{% endif %}">
 <figcaption>{{ f.caption }}</figcaption></figure>{% endfor %}
 {% for m in run.missing %}<p class="missing">not produced: {{ m }}</p>{% endfor %}
 {% endfor %}{% endfor %}
@@ -267,7 +269,7 @@ def _run_figures(sec:dict, run:dict, data:str, show:bool) -> tuple[list, list]:
             missing.append(f'figure {cap} ({stem}.png): it shows patients\' training images '
                            '(pass show_training_images)')
         else: figs.append(dict(uri=_png_uri(run['figures'][hits[0]]), caption=f"{label(run['name'])}: {cap}",
-                               width=1000 if stem in WIDE_FIGURES else 480))
+                               width=1000 if stem in WIDE_FIGURES else 480, pixels=stem in PIXEL_FIGURES))
     return figs, missing
 
 # %% ../nbs/07_report.ipynb #227ea93c
