@@ -21,7 +21,7 @@ __all__ = ['NOT_DETECTORS', 'first_steps', 'count_forwards', 'step_norms', 'wen_
            'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary',
            'threshold_at_fpr', 'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr', 'roc_with_ci',
            'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report',
-           'explain_top']
+           'explain_top', 'detect_figures']
 
 # %% ../nbs/04_detect.ipynb #3cfc7c61
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
@@ -520,3 +520,25 @@ def explain_top(model, data, tab, col, **kw) -> pd.DataFrame:
         c = sub.cond[sub[col].idxmax()]
         out.append(explain(model, data.vocab, c, max_len=data.max_len, **kw).assign(cond=c, planted=pl))
     return pd.concat(out, ignore_index=True)
+
+# %% ../nbs/04_detect.ipynb #95b316b6
+def detect_figures(tab:pd.DataFrame,   # one row per condition: `planted` and the detectors' columns
+                   expl:pd.DataFrame,  # `explain_top`'s token table (one group per explained condition)
+                   roc_cols:list,      # detectors of the ROC figure
+                   hist_cols:list      # detectors of the histograms
+                  ) -> dict:
+    "The figures of a detection run, from its tables: {'roc', 'score_hist', 'significance'}."
+    import matplotlib.pyplot as plt
+    y, figs = tab.planted.to_numpy(bool), {}
+    figs['roc'], ax = plt.subplots(figsize=(4.2, 4.2))
+    plot_roc(y, {k: tab[k] for k in roc_cols}, ax)
+    figs['score_hist'], axs = plt.subplots(1, len(hist_cols), squeeze=False,
+                                           figsize=(3.6 * len(hist_cols), 2.5))
+    for a, k in zip(axs[0], hist_cols): plot_score_hist(tab[k], y, a, name=k)
+    groups = list(expl.groupby('cond', sort=False))
+    figs['significance'], axs = plt.subplots(len(groups), 1, squeeze=False,
+                                             figsize=(5, sum(0.28 * len(g) + 0.7 for _, g in groups)))
+    for a, (c, g) in zip(axs[:, 0], groups):
+        plot_significance(g, a, title=('planted: ' if g.planted.iloc[0] else 'control: ') + c)
+    figs['significance'].tight_layout()
+    return figs

@@ -201,8 +201,7 @@ def memorization_check(model:CondUNet,                   # the trained model
 # %% ../nbs/04_detect.ipynb #e7cbfc61
 from .core import atomic_write_text, save_figure
 from .similarity import copy_share
-from .detect import (detect_scores, detect_report, explain_top, plot_roc, plot_score_hist, plot_auc_kn,
-                         plot_significance)
+from .detect import detect_scores, detect_report, explain_top, plot_auc_kn, detect_figures
 
 # %% ../nbs/04_detect.ipynb #99c2f703
 def write_detect(rd, tab, summ:dict, norms, expl:pd.DataFrame, roc_cols:list, hist_cols:list):
@@ -211,23 +210,11 @@ def write_detect(rd, tab, summ:dict, norms, expl:pd.DataFrame, roc_cols:list, hi
     atomic_write_text(rd.results/'detect.csv', tab.to_csv(index=False))
     save_json(summ, rd.results/'detect.json')
     atomic_write_text(rd.results/'detect_significance.csv', expl.to_csv(index=False))
-    y = tab.planted.to_numpy(bool)
-    fig, ax = plt.subplots(figsize=(4.2, 4.2))
-    plot_roc(y, {k: tab[k] for k in roc_cols}, ax)
-    save_figure(fig, rd.figures/'roc.png')
-    fig, axs = plt.subplots(1, len(hist_cols), figsize=(3.6 * len(hist_cols), 2.5), squeeze=False)
-    for a, k in zip(axs[0], hist_cols): plot_score_hist(tab[k], y, a, name=k)
-    save_figure(fig, rd.figures/'score_hist.png')
+    for name, fig in detect_figures(tab, expl, roc_cols, hist_cols).items():
+        save_figure(fig, rd.figures/f'{name}.png')
     fig, ax = plt.subplots(figsize=(4.2, 2.6))
-    plot_auc_kn(norms, y, ax)
+    plot_auc_kn(norms, tab.planted.to_numpy(bool), ax)
     save_figure(fig, rd.figures/'auc_kn.png')
-    groups = list(expl.groupby('cond', sort=False))
-    fig, axs = plt.subplots(len(groups), 1, figsize=(5, sum(0.28 * len(g) + 0.7 for _, g in groups)),
-                            squeeze=False)
-    for a, (c, g) in zip(axs[:, 0], groups):
-        plot_significance(g, a, title=('planted: ' if g.planted.iloc[0] else 'control: ') + c)
-    fig.tight_layout()
-    save_figure(fig, rd.figures/'significance.png')
 
 # %% ../nbs/04_detect.ipynb #270132d5
 def _load_detect_inputs(run_path, uncond_run, n_controls:int, seed:int):
