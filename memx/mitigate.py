@@ -26,9 +26,10 @@ __all__ = ['METHODS', 'CHANGES', 'opt_positions', 'first_timestep', 'optimize_co
            'calibrate_l_target', 'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups',
            'dedup_rows', 'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'condition_keys',
            'filter_precision_recall', 'MitigateConfig', 'generate_with', 'calibration_conditions', 'detection_setup',
-           'plot_tradeoff', 'plot_before_after', 'mitigation_summary', 'MitigationBench', 'poly_kernel', 'mmd2',
-           'mean_auroc', 'quality_replicates', 'copy_replicates', 'summarize_replicates', 'mitigation_table', 'with_ci',
-           'mitigation_headline', 'filter_table', 'plot_tradeoff_ci', 'mitigation_figure', 'group_fidelity']
+           'plot_tradeoff', 'tradeoff_figure', 'plot_before_after', 'mitigation_summary', 'MitigationBench',
+           'poly_kernel', 'mmd2', 'mean_auroc', 'quality_replicates', 'copy_replicates', 'summarize_replicates',
+           'mitigation_table', 'with_ci', 'mitigation_headline', 'filter_table', 'plot_tradeoff_ci',
+           'mitigation_figure', 'group_fidelity']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -434,6 +435,15 @@ def plot_tradeoff(df:pd.DataFrame,          # rows of `mitigate_run`: method, kn
     ax.set(xlabel=label(x), ylabel=label(y), title='mitigation trade-off')
     ax.legend(fontsize=7)
     return ax
+
+# %% ../nbs/06_mitigate.ipynb #f98f2cab
+def tradeoff_figure(df:pd.DataFrame): # rows of `mitigate_run` (results/mitigate.csv)
+    "`plot_tradeoff` against each quality measure `df` holds: FD, label fidelity (else controls' distance)."
+    import matplotlib.pyplot as plt
+    xs = [x for x in ('fd', 'fidelity_mean_auroc') if x in df] or ['nn_dist_controls']
+    fig, axs = plt.subplots(1, len(xs), figsize=(5.5 * len(xs), 4), squeeze=False)
+    for ax, x in zip(axs[0], xs): plot_tradeoff(df, x=x, ax=ax)
+    return fig
 
 # %% ../nbs/06_mitigate.ipynb #1547cbf5
 def plot_before_after(columns:dict,    # {title: generations (R,1,S,S) in [-1,1]}, same R conditions & seeds

@@ -495,7 +495,7 @@ from fastprogress.fastprogress import progress_bar
 from .model import generation_rows
 from .similarity import copy_table, copy_summary
 from .mitigate import (MitigateConfig, generate_with, calibration_conditions, detection_setup,
-                           mitigation_summary, plot_tradeoff, plot_before_after)
+                           mitigation_summary, tradeoff_figure, plot_before_after)
 
 # %% ../nbs/06_mitigate.ipynb #9751d830
 ENC_KEYS = ('mean_top1_sim', 'fd', 'kid', 'fd_train', 'kid_train', 'fidelity_mean_auroc')
@@ -583,10 +583,7 @@ def write_mitigation(r, df:pd.DataFrame, gallery:dict, s:dict, c:MitigateConfig,
     import matplotlib.pyplot as plt
     atomic_write_text(r.rd.results/'mitigate.csv', df.to_csv(index=False))
     save_json(mitigation_summary(df, s, c, trained), r.rd.results/'mitigate.json')
-    xs = [x for x in ('fd', 'fidelity_mean_auroc') if x in df] or ['nn_dist_controls']
-    fig, axs = plt.subplots(1, len(xs), figsize=(5.5 * len(xs), 4), squeeze=False)
-    for ax, x in zip(axs[0], xs): plot_tradeoff(df, x=x, ax=ax)
-    save_figure(fig, r.rd.figures/'tradeoff.png', dpi=100)
+    save_figure(tradeoff_figure(df), r.rd.figures/'tradeoff.png', dpi=100)
     rows = list(np.flatnonzero(s['planted'])) + list(np.flatnonzero(~np.asarray(s['planted']))[:4])
     src = np.stack([r.data.images[k] / 127.5 - 1 if k >= 0 else np.full((r.data.size,) * 2, np.nan)
                     for k in s['source'][rows]])
