@@ -16,7 +16,7 @@ from fastai.callback.core import Callback
 from fastprogress.core import format_time
 from .data import DataConfig
 from .testbed import TestbedConfig, ArmsConfig
-from .model import SAMPLING, SamplingConfig
+from .model import SAMPLING, SamplingConfig, CondUNet, model_config
 from .train import TrainConfig, world
 from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table, mitigation_headline
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
@@ -27,7 +27,8 @@ from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study', 'Stages', 'StepReport',
+__all__ = ['STUDY_PRESETS', 'USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study',
+           'gpu_study', 'study_preset', 'load_study', 'train_cost', 'preset_budget', 'Stages', 'StepReport',
            'time_left', 'RunsProgress', 'variant_config', 'train_run', 'check_chexpert', 'stage_settings',
            'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows', 'bench_mitigation_rows',
            'headline', 'user_errors', 'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers',
@@ -55,6 +56,7 @@ class StudyConfig(Config):
     bench: BenchConfig|None = field(    # the detection benchmark and its mitigations (None: skip it)
         default_factory=lambda: BenchConfig(mitigation=MitigationBench()))
     quick: bool = False                 # tiny settings (set by `quick_study`)
+    preset: str = 'cpu'                 # the named preset it started from (`STUDY_PRESETS`)
 
 # %% ../nbs/08_cli.ipynb #e7626a57
 def demo_base() -> ExperimentConfig:
@@ -83,7 +85,103 @@ def quick_study(**kw) -> StudyConfig:
                             model={'block_out_channels': [16, 32, 32]},
                             train=TrainConfig(epochs=3, bs=16, ckpt_every=5))
     return StudyConfig(base=base, n_controls=8, n_gen=2, sampling=SamplingConfig(steps=10),
-                       bench=quick_bench(mitigation=quick_mitigation()), quick=True).replace(**kw)
+                       bench=quick_bench(mitigation=quick_mitigation()), quick=True,
+                       preset='quick').replace(**kw)
+
+# %% ../nbs/08_cli.ipynb #07c09ee0
+def gpu_study(size:int,          # image side S
+              model:str,         # model preset of `memx.model` ('small', 'base')
+              n:int,             # training subset N: CheXpert images (or phantoms) before planting
+              epochs:int,        # epochs of the study's models
+              bench_epochs:int,  # epochs of the benchmark's models
+              bs:int,            # batch size
+              lr:float=2e-4,     # peak learning rate
+              preset:str=''      # the preset's name
+             ) -> StudyConfig:
+    "A study for one GPU: N images at S×S with the testbed planted, two benchmark seeds, 50 sampling steps."
+    dc = DataConfig(size=size, n=n)
+    tr = TrainConfig(epochs=epochs, bs=bs, lr=lr, pct_warmup=0.05, ckpt_every=25, ema_decay=0.9995)
+    base = ExperimentConfig(phantom_images=n, data_cfg=dc, testbed=TestbedConfig(k=16, d=32), preset=model,
+                            train=tr)
+    bb = bench_base().replace(phantom_images=n, data_cfg=dc.replace(heldout_frac=0.15), preset=model,
+                              model={}, train=tr.replace(epochs=bench_epochs))
+    return StudyConfig(base=base, n_controls=128, n_gen=8, sampling=SamplingConfig(steps=50), workers=1,
+                       bench=BenchConfig(base=bb, seeds=[0, 1], mitigation=MitigationBench()), preset=preset)
+
+# %% ../nbs/08_cli.ipynb #27f280cc
+STUDY_PRESETS = {
+    'cpu': (StudyConfig, 'the default: 256 phantoms at 32×32 + testbed, 0.37 M-parameter UNet, 2 CPU cores'),
+    'quick': (quick_study, 'tiny: every stage in a few CPU minutes (its numbers only say that it works)'),
+    'gpu64': (partial(gpu_study, 64, 'small', 2000, epochs=600, bench_epochs=400, bs=64, preset='gpu64'),
+              '64×64, 26.7 M-parameter UNet, N = 2,000 images, one GPU'),
+    'gpu128': (partial(gpu_study, 128, 'base', 2000, epochs=300, bench_epochs=200, bs=32, preset='gpu128'),
+               '128×128, 116.6 M-parameter UNet, N = 2,000 images, one large GPU'),
+}
+
+# %% ../nbs/08_cli.ipynb #79bc5cc6
+def study_preset(name:str) -> StudyConfig:
+    "The `StudyConfig` of preset `name` (`STUDY_PRESETS`)."
+    if name not in STUDY_PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {list(STUDY_PRESETS)}")
+    return STUDY_PRESETS[name][0]().replace(preset=name)
+
+# %% ../nbs/08_cli.ipynb #9a9b0e9c
+def load_study(path) -> StudyConfig:
+    "A `StudyConfig` JSON file; naming a `preset`, it starts from it and replaces the fields it gives."
+    path = Path(path).expanduser()
+    if not path.exists(): raise FileNotFoundError(f"config file {path} does not exist")
+    d = load_json(path)
+    if 'preset' not in d: return StudyConfig.from_dict(d)
+    return StudyConfig.from_dict(study_preset(d['preset']).to_dict() | d)
+
+# %% ../nbs/08_cli.ipynb #30e66573
+def train_cost(cfg) -> dict: # a `ModelConfig`
+    "Per training image, measured on the CPU: parameters, FLOPs of forward + backward, bf16 activation bytes."
+    from torch.utils.flop_counter import FlopCounterMode
+    m, act = CondUNet(cfg), []
+    hooks = [mod.register_forward_hook(lambda _, __, o: act.append(o.numel() if torch.is_tensor(o) else 0))
+             for mod in m.modules() if not list(mod.children())]
+    x, tok = torch.randn(1, 1, cfg.image_size, cfg.image_size), torch.ones(1, cfg.max_len, dtype=torch.long)
+    with FlopCounterMode(display=False) as fc: m(x, torch.tensor([500]), tok).sum().backward()
+    for h in hooks: h.remove()
+    return {'params': sum(p.numel() for p in m.parameters()), 'flops': fc.get_total_flops(),
+            'act_bytes': 2 * sum(act)}
+
+# %% ../nbs/08_cli.ipynb #cca41ca5
+def _runs(study:StudyConfig) -> list[tuple]:
+    "(config, training images) of every training of `study`: its models, then the benchmark's."
+    b, out = study.base, []
+    planted = b.testbed.k * b.testbed.d if b.testbed else 0
+    out += [(b, b.phantom_images * (1 - b.data_cfg.heldout_frac) + planted)] * (
+        len(study.variants) + ('training' in study.mitigate))
+    if (bc := study.bench) is not None:
+        a, bb = bc.base.arms, bc.base
+        n_b = bb.phantom_images * (1 - bb.data_cfg.heldout_frac) + (a.a + a.c + a.d) * a.copies + a.b
+        n_mit = 0 if bc.mitigation is None else len(bc.seeds) * (1 + bc.mitigation.dedup) + bc.twin
+        out += [(bb, n_b)] * (len(bc.seeds) + bc.twin + n_mit)     # de-duplicated runs: as many steps
+    return out
+
+# %% ../nbs/08_cli.ipynb #5b6ce1b5
+def preset_budget(study:StudyConfig,   # the study
+                  tflops:float=100.,   # ASSUMED sustained training throughput of the GPU (TFLOP/s)
+                  costs:dict|None=None # `train_cost` by model config (measured here when missing; filled in)
+                 ) -> dict:
+    "Estimated training budget of `study`: runs, steps, PFLOP, GPU hours at `tflops`, memory and disk."
+    costs, runs = {} if costs is None else costs, _runs(study)
+    mcs = [model_config(c.preset, image_size=c.data_cfg.size, **c.model) for c, _ in runs]
+    for mc in mcs:
+        if mc.to_json() not in costs: costs[mc.to_json()] = train_cost(mc)
+    cs = [costs[mc.to_json()] for mc in mcs]
+    steps = [int(c.train.epochs * (n // c.train.bs)) for c, n in runs]
+    flops = sum(s * c.train.bs * k['flops'] for s, (c, _), k in zip(steps, runs, cs))
+    b, k0 = study.base, cs[0]
+    mem = max(20 * k['params'] + k['act_bytes'] * c.train.bs for (c, _), k in zip(runs, cs))   # fp32 w, grad,
+    disk = sum(16 * k['params'] * c.train.keep_ckpts for (c, _), k in zip(runs, cs))          # Adam m, v, EMA
+    return {'image size': b.data_cfg.size, 'parameters (M)': k0['params'] / 1e6,
+            'GFLOP / training image': k0['flops'] / 1e9, 'training runs': len(runs),
+            'optimizer steps (all runs)': sum(steps), 'training PFLOP': flops / 1e15,
+            f'GPU hours at {tflops:g} TFLOP/s (assumed)': flops / (tflops * 1e12) / 3600,
+            'GPU memory (GB, estimated)': mem / 1e9, 'checkpoint disk (GB)': disk / 1e9}
 
 # %% ../nbs/08_cli.ipynb #9ec5c5f5
 class Stages:
@@ -579,8 +677,9 @@ def bench_plan(bc:BenchConfig,       # the benchmark
 
 # %% ../nbs/08_cli.ipynb #3bf5915c
 def study_bench(study:StudyConfig, root:Path) -> BenchConfig:
-    "The study's benchmark, in `root/bench`, on the study's data folder of run folders."
-    return study.bench.replace(runs=str(root), name='bench')
+    "The study's benchmark, in `root/bench`, on the study's data (CheXpert or phantoms)."
+    on_data = {} if study.data == 'phantom' else {'base.data': study.data}   # arms planted into it
+    return study.bench.replace(runs=str(root), name='bench', **on_data)
 
 # %% ../nbs/08_cli.ipynb #8bb306c3
 def bench_steps(plan:tuple,       # `bench_plan`'s (training jobs, scoring jobs, summary, mitigations)
@@ -634,13 +733,15 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
 @call_parse
 @user_errors
 def memx_demo(
-    # tiny settings: every stage in a few CPU minutes (numbers are not the study's)
+    # tiny settings: every stage in a few CPU minutes (not the study's numbers): --preset quick
     quick:bool=False,
-    # a StudyConfig JSON file (e.g. a bigger model for a GPU)
+    # a named study: cpu (the default), quick, gpu64 (64×64, 26.7 M parameters), gpu128 (128×128, 116.6 M)
+    preset:str=None,
+    # a StudyConfig JSON file (it may name a preset and replace some of its fields)
     config:str=None,
     # a CheXpert root (holding train.csv) instead of the embedded phantom data
     chexpert:str=None,
-    # study folder name under runs/ (default 'demo', 'demo_quick' with --quick)
+    # study folder name under runs/ (default 'demo', or 'demo_<preset>' for another preset)
     name:str=None,
     # parent folder of study folders
     runs:str='runs',
@@ -651,8 +752,8 @@ def memx_demo(
     # no progress bars (stage lines are still printed)
     quiet:bool=False):
     "Run the whole memorization study on embedded phantom data (or CheXpert); write runs/<name>/report.html."
-    s = StudyConfig.from_json(config) if config else (quick_study() if quick else StudyConfig())
-    s = s.replace(runs=runs, name=name or ('demo_quick' if quick and not config else s.name))
+    s = load_study(config) if config else study_preset(preset or ('quick' if quick else 'cpu'))
+    s = s.replace(runs=runs, name=name or ('demo' if s.preset == 'cpu' else f'demo_{s.preset}'))
     if chexpert: s = s.replace(data=str(check_chexpert(chexpert)))
     if workers is not None: s = s.replace(workers=workers)
     run_study(s, progress=not quiet, show_training_images=show_training_images)
