@@ -72,12 +72,45 @@ def step_norms(model,                            # a `CondUNet`
                     sampler=sampler, guidance=guidance, uncond_model=uncond_model)
     return out.view(-1, n, k).numpy()
 
+# %% ../nbs/04_detect.ipynb #525c78e2
+def _first_noise(model, n:int, seed:int, steps:int, sampler:str) -> tuple:
+    "(t, x_T): `sample`'s first timestep and its initial noises (n,C,S,S) of seeds `seed`..`seed+n-1`."
+    if sampler not in ('ddim', 'dpm'):
+        raise ValueError(f"sampler {sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")
+    cfg, dev = model.config, next(model.parameters()).device
+    sched = make_scheduler(cfg, sampler, steps)
+    shape = (n, cfg.in_channels, cfg.image_size, cfg.image_size)
+    return sched.timesteps[0].to(dev), _init_noise(shape, range(seed, seed + n), dev) * sched.init_noise_sigma
+
+# %% ../nbs/04_detect.ipynb #d0d3466d
+def _null_eps(model, x_T, t, L:int) -> torch.Tensor:
+    "ε(x_T,∅) (n,C,S,S) of noises `x_T` (n,C,S,S) at timestep `t`, ∅ padded to `L` tokens as in `cfg_eps`."
+    emb, mask = model.null_emb(len(x_T), L)
+    with torch.no_grad(): return model(x_T, t, emb=emb, mask=mask)
+
 # %% ../nbs/04_detect.ipynb #5d9b6704
-def wen_scores(model, tokens, mask=None, n:int=4, seed:int=SAMPLING.seed, steps:int=SAMPLING.steps,
-               sampler:str=SAMPLING.sampler, bs:int=256, uncond_model=None) -> np.ndarray:
+def wen_scores(model,                        # a `CondUNet`
+               tokens,                       # conditions (C,L) token ids
+               mask=None,                    # (C,L) True on real tokens; default tokens != pad
+               n:int=4,                      # generations per condition (noise seeds `seed`..`seed+n-1`)
+               seed:int=SAMPLING.seed,       # first noise seed
+               steps:int=SAMPLING.steps,     # sampling steps of the sampler (fixes the first timestep)
+               sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+               bs:int=256,                   # (condition, generation) rows per conditional forward
+               uncond_model=None             # ∅ from this model (two-model form); default `model`'s own ∅
+              ) -> np.ndarray:
     "Wen et al.'s score per condition `tokens` (C,L): ‖ε(x_T,c) − ε(x_T,∅)‖₂ at step 1, mean over `n` seeds."
-    return step_norms(model, tokens, mask, n=n, k=1, seed=seed, steps=steps, sampler=sampler,
-                      uncond_model=uncond_model, bs=bs).mean((1, 2))
+    dev = next(model.parameters()).device
+    tr, mr, _ = generation_rows(tokens, mask, n, seed)
+    tr, mr, j = tr.to(dev), mr.to(dev), torch.arange(len(tr), device=dev) % n       # row c·n+i: seed `seed+i`
+    t, x_T = _first_noise(model, n, seed, steps, sampler)
+    eps_u = _null_eps(uncond_model or model, x_T, t, tr.shape[1])                    # once per seed
+    out = torch.empty(len(tr), device=dev)
+    with torch.no_grad():
+        for s in range(0, len(tr), bs):
+            r = slice(s, s + bs)
+            out[r] = guidance_norm(model(x_T[j[r]], t, emb=model.embed(tr[r]), mask=mr[r]), eps_u[j[r]])
+    return out.cpu().numpy().reshape(-1, n).mean(1)
 
 # %% ../nbs/04_detect.ipynb #11d1f4b6
 def score_columns(norms, ks=(1, 5, None), ns=(1, 4), prefix:str='wen') -> dict:
