@@ -21,7 +21,7 @@ __all__ = ['FINDINGS', 'SPECIALS', 'PAD', 'NULL', 'BOS', 'SEXES', 'AGES', 'VIEWS
            'LAYOUT', 'Vocab', 'DataConfig', 'fake_chexpert_table', 'make_fake_chexpert', 'chexpert_csv',
            'read_chexpert_csv', 'select_images', 'image_paths', 'chexpert_labels', 'patient_split', 'condition_tokens',
            'to_gray', 'load_xray', 'cache_key', 'build_cache', 'open_cache', 'XrayData', 'XrayLoader', 'LightAugment',
-           'default_cache_dir', 'load_chexpert', 'plot_xrays']
+           'local_device', 'device_arrays', 'default_cache_dir', 'load_chexpert', 'plot_xrays']
 
 # %% ../nbs/01_data.ipynb #038fe338
 FINDINGS = ['No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Opacity', 'Lung Lesion',
@@ -433,17 +433,23 @@ class XrayData:
 class XrayLoader(DataLoader):
     "A fastai DataLoader reading whole batches from the uint8 array -> (x (B,1,S,S) in [-1,1], tokens, mask)."
     n_inp = 3
-    def __init__(self, data:XrayData, idx, **kwargs):
-        self.data, self.idx = data, np.asarray(idx, dtype=np.int64)
+    def __init__(self, data:XrayData, idx, arrays=None, **kwargs):
+        self.data, self.idx, self.arrays = data, np.asarray(idx, dtype=np.int64), arrays
         super().__init__(dataset=range(len(self.idx)), **kwargs)
     def create_item(self, s): return s
-    def create_batch(self, b):
-        i = self.idx[np.asarray(b, dtype=np.int64)]
-        x = (torch.from_numpy(np.ascontiguousarray(self.data.images[i]))
-             .unsqueeze(1).float().div_(127.5).sub_(1))
-        return (x, torch.from_numpy(self.data.tokens[i]).long(),
-                torch.from_numpy(self.data.token_mask[i]).bool())
-    def do_batch(self, b): return self.create_batch(self.before_batch(b))
+    def create_batches(self, samps):
+        "The epoch's batches from its order `samps`, without per-item work (one index copy to the device)."
+        rows = self.idx[np.fromiter(samps, dtype=np.int64)]
+        n = len(rows) // self.bs * self.bs if self.drop_last else len(rows)
+        if self.arrays is not None: rows = torch.from_numpy(rows).to(self.arrays[0].device)
+        for s in range(0, n, self.bs): yield self.create_batch(rows[s:s + self.bs])
+    def create_batch(self, rows):
+        "x (B,1,S,S) in [-1,1], tokens (B,L), mask (B,L) of data `rows`, gathered where the arrays live."
+        d = self.data
+        ims, tok, msk = ([a[rows] for a in self.arrays] if self.arrays is not None else
+                         [torch.from_numpy(np.ascontiguousarray(a[rows])) for a in (d.images, d.tokens,
+                                                                                    d.token_mask)])
+        return ims.unsqueeze(1).float().div_(127.5).sub_(1), tok.long(), msk.bool()
     shard = (0, 1)
     def set_shard(self, rank:int, world:int):
         "Serve `rank`'s share of each epoch's order (same seed on every process → disjoint, equal shares)."
@@ -457,7 +463,7 @@ class XrayLoader(DataLoader):
     def new(self, dataset=None, cls=None, **kwargs):
         kw = dict(bs=self.bs, shuffle=self.shuffle, drop_last=self.drop_last, device=self.device)
         if isinstance(self.after_batch, LightAugment): kw['after_batch'] = self.after_batch
-        return XrayLoader(self.data, self.idx, **(kw | kwargs))
+        return XrayLoader(self.data, self.idx, self.arrays, **(kw | kwargs))
 
 # %% ../nbs/01_data.ipynb #b9874025
 class LightAugment:
@@ -476,18 +482,51 @@ class LightAugment:
         o = (torch.rand(B, 1, 1, 1, generator=self.g) * 2 - 1) * self.brightness
         return (x * c.to(x.device) + o.to(x.device)).clamp(-1, 1), tok, mask
 
+# %% ../nbs/01_data.ipynb #47c03565
+def local_device(device) -> torch.device:
+    "`device`; a GPU named without index becomes this process's (`LOCAL_RANK` under torchrun/accelerate)."
+    device = torch.device(device)
+    if device.type != 'cuda' or device.index is not None: return device
+    return torch.device('cuda', int(os.environ['LOCAL_RANK']) if 'LOCAL_RANK' in os.environ
+                        else torch.cuda.current_device())
+
+# %% ../nbs/01_data.ipynb #fd8eb606
+def device_arrays(data:XrayData,      # the data set whose arrays to copy
+                  device,             # the target device
+                  max_gb:float=4.,    # copy only when the images take at most this many GB and half the free
+                  force:bool=False,   # copy whatever the device and size (e.g. to test on a CPU)
+                  chunk:int=4096      # images copied at a time (bounds the host memory used)
+                 ) -> tuple|None:
+    "The uint8 images, tokens and masks as tensors on `device`; None off a GPU or when too big (read host)."
+    device, nbytes = local_device(device), data.images.size * data.images.itemsize
+    fits = device.type == 'cuda' and nbytes <= min(max_gb * 2**30, torch.cuda.mem_get_info(device)[0] / 2)
+    if not (force or fits): return None
+    ims = torch.empty(data.images.shape, dtype=torch.uint8, device=device)
+    for s in range(0, len(ims), chunk):
+        ims[s:s + chunk] = torch.from_numpy(np.array(data.images[s:s + chunk]))
+    return ims, *(torch.from_numpy(np.array(a)).to(device) for a in (data.tokens, data.token_mask))
+
 # %% ../nbs/01_data.ipynb #aefd7ec6
 @patch
-def dls(self:XrayData, bs:int=32, seed:int=0, augment:bool=False, device=None,
-        drop_last:bool=True) -> DataLoaders:
+def dls(self:XrayData,
+        bs:int=32,                      # batch size
+        seed:int=0,                     # seeds the training order (and the augmentation)
+        augment:bool=False,             # light augmentation (`LightAugment`)
+        device=None,                    # where batches go (default: the best available device)
+        drop_last:bool=True,            # drop the last incomplete training batch
+        on_device:bool|None=None,       # copy the arrays to `device` once (None: on a GPU, when they fit)
+        max_device_gb:float=4.          # the most GB the images may take there when `on_device` is None
+       ) -> DataLoaders:
     "fastai DataLoaders (train split shuffled, held-out split in order) of batches (x, tokens, mask)."
     device = default_device(device)
+    arrays = None if on_device is False else device_arrays(self, device, max_device_gb, force=bool(on_device))
     tr, ho = self.split_idx('train'), self.split_idx('heldout')
     aug = dict(after_batch=LightAugment(seed)) if augment else {}
-    train = XrayLoader(self, tr, bs=bs, shuffle=True, drop_last=drop_last and len(tr) >= bs, device=device,
-                       **aug)
+    train = XrayLoader(self, tr, arrays, bs=bs, shuffle=True, drop_last=drop_last and len(tr) >= bs,
+                       device=device, **aug)
     train.rng = random.Random(seed)
-    return DataLoaders(train, XrayLoader(self, ho, bs=bs, shuffle=False, device=device), device=device)
+    valid = XrayLoader(self, ho, arrays, bs=bs, shuffle=False, device=device)
+    return DataLoaders(train, valid, device=device)
 
 # %% ../nbs/01_data.ipynb #3c5d0b4f
 def default_cache_dir(root) -> Path:

@@ -4,30 +4,35 @@
 
 # %% ../nbs/03_train.ipynb #fd0a48f3
 from __future__ import annotations
-import math, os, random, time
+import math, os, random, shutil, time, warnings
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-import numpy as np, pandas as pd, torch, torch.nn.functional as F
+import numpy as np, pandas as pd, torch, torch.nn.functional as F, torch.distributed as dist
 from fastcore.foundation import L
 from .core import Config, RunDir, run_dir, atomic_write, save_json, load_json, save_tensors, load_tensors
-from fastai.learner import Learner
+from fastai.learner import Learner, Recorder, AvgLoss, AvgSmoothLoss
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.schedule import ParamScheduler, combined_cos, SchedCos, SchedLin, SchedNo, combine_scheds
 from fastai.callback.training import GradientClip
 from fastai.callback.progress import ProgressCallback
-from fastai.optimizer import Adam
+from fastai.optimizer import (Optimizer, weight_decay, average_grad, average_sqr_grad, step_stat, adam_step,
+                               debias)
+from fastai.torch_core import find_bs
 from diffusers.training_utils import EMAModel
 from .core import seed_everything, save_figure, RANK_SEED_STRIDE
 from .model import SAMPLING, CondUNet, ModelConfig, make_scheduler, sample
+from .data import local_device
 
 # %% auto #0
 __all__ = ['FILTER_RULES', 'VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_config', 'unwrap', 'drop_conditions',
-           'min_snr_weights', 'diffusion_loss', 'q_sample', 'DDPMCallback', 'EMACallback', 'NonFiniteLossError',
-           'NaNGuard', 'skipped', 'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint',
-           'TrainLogCallback', 'write_log', 'plot_loss', 'SampleCallback', 'save_grid', 'lr_schedule', 'AccelerateDDP',
-           'world', 'make_learner', 'train', 'load_trained']
+           'min_snr_weights', 'diffusion_loss', 'q_sample', 'DDPMCallback', 'ema_update', 'EMACallback',
+           'NonFiniteLossError', 'NaNGuard', 'skipped', 'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint',
+           'load_checkpoint', 'TrainLogCallback', 'write_log', 'plot_loss', 'SampleCallback', 'save_grid',
+           'adam_foreach', 'ForeachAdam', 'GradClip', 'rank_mean', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'LeanRecorder',
+           'Autocast', 'ChannelsLast', 'lr_schedule', 'AccelerateDDP', 'world', 'compile_problem', 'Compile',
+           'speed_callbacks', 'make_learner', 'train', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #4361f330
 FILTER_RULES = ('heldout', 'percentile', 'absolute')   # how `memx.mitigate.MemFilter` sets τ
@@ -48,7 +53,9 @@ class TrainConfig(Config):
     ema_decay: float = 0.999      # EMA of the weights (used for sampling)
     grad_clip: float = 1.0        # max gradient norm (0 = off)
     min_snr_gamma: float = 0.0    # min-SNR-γ loss weighting (0 = plain ε-MSE)
-    mixed_precision: str = 'auto' # 'auto' (bf16 on CUDA, fp32 elsewhere) | 'bf16' | 'no'
+    mixed_precision: str = 'auto' # 'auto' (bf16 autocast on CUDA, fp32 elsewhere) | 'bf16' | 'no'
+    memory_format: str = 'auto'   # 'auto' (channels-last on CUDA) | 'channels_last' | 'contiguous'
+    compile: bool = False         # `torch.compile` the model for training
     ckpt_every: int = 5           # epochs between checkpoints (the last epoch is always saved)
     keep_ckpts: int = 2           # how many checkpoints stay on disk
     sample_every: int = 0         # epochs between sample grids (0 = only at the end)
@@ -63,6 +70,9 @@ class TrainConfig(Config):
         if not 0 <= self.p_uncond <= 1: raise ValueError(f"p_uncond must be in [0, 1], got {self.p_uncond}")
         if self.mixed_precision not in ('auto', 'bf16', 'no'):
             raise ValueError(f"mixed_precision must be 'auto', 'bf16' or 'no', got {self.mixed_precision!r}")
+        if self.memory_format not in ('auto', 'channels_last', 'contiguous'):
+            raise ValueError(f"memory_format must be 'auto', 'channels_last' or 'contiguous', "
+                             f"got {self.memory_format!r}")
         if not 0 <= self.mem_filter_pct < 100:
             raise ValueError(f"mem_filter_pct must be in [0, 100), got {self.mem_filter_pct}")
         if self.mem_filter_rule not in FILTER_RULES:
@@ -113,37 +123,54 @@ def q_sample(x0, eps, abar):
 class DDPMCallback(Callback):
     "Noise each batch at random t, drop conditions with `p_uncond` (CFG), set the ε target and loss weights."
     order = -5
-    def __init__(self, sched, p_uncond=0.1, min_snr_gamma=0., seed=0):
-        self.sched, self.p_uncond, self.gamma = sched, p_uncond, min_snr_gamma
-        self.gen = torch.Generator().manual_seed(seed)          # training draws
-        self.seed = seed
+    def __init__(self, sched, p_uncond=0.1, min_snr_gamma=0., seed=0, device='cpu'):  # device: the data's
+        self.sched, self.p_uncond, self.gamma, self.seed = sched, p_uncond, min_snr_gamma, seed
+        self.device = torch.device(device)
+        self.gen = torch.Generator(self.device).manual_seed(seed)      # training draws
+        self.abar = sched.alphas_cumprod.to(self.device)
     def before_validate(self):
-        self.vgen = torch.Generator().manual_seed(self.seed + 1)  # same draws every epoch
+        self.vgen = torch.Generator(self.device).manual_seed(self.seed + 1)  # same draws every epoch
     def before_batch(self):
         x0, tok, mask = self.xb
-        g = self.gen if self.training else self.vgen
+        g, dev = self.gen if self.training else self.vgen, self.device
         n, T = x0.shape[0], self.sched.config.num_train_timesteps
-        t = torch.randint(0, T, (n,), generator=g)
-        eps = torch.randn(x0.shape, generator=g)
-        drop = torch.rand(n, generator=g) < self.p_uncond
-        abar = self.sched.alphas_cumprod[t]
+        t = torch.randint(0, T, (n,), generator=g, device=dev)
+        eps = torch.randn(x0.shape, generator=g, device=dev)
+        drop = torch.rand(n, generator=g, device=dev) < self.p_uncond
+        abar = self.abar[t]
         t, eps, drop, abar = (o.to(x0.device) for o in (t, eps, drop, abar))
         xt = q_sample(x0, eps, abar)
         tok, mask = drop_conditions(tok, mask, drop, self.learn.model)
         self.learn.xb = (xt, t, tok, mask)
         self.learn.yb = (eps, min_snr_weights(abar, self.gamma))
 
+# %% ../nbs/03_train.ipynb #d1536559
+@torch.no_grad()
+def ema_update(shadow:list,   # the EMA tensors, updated in place
+               params:list,   # the model's parameters, in the same order
+               decay:float):  # this step's decay (diffusers' `EMAModel.get_decay`)
+    "diffusers' EMA step s ← s − (1−decay)·(s − p) as one `torch._foreach_lerp_`; frozen parameters: copied."
+    live = [(s, p) for s, p in zip(shadow, params) if p.requires_grad]
+    if live: torch._foreach_lerp_([s for s, _ in live], [p for _, p in live], 1 - decay)
+    for s, p in zip(shadow, params):
+        if not p.requires_grad: s.copy_(p)
+
 # %% ../nbs/03_train.ipynb #8b451f2b
 class EMACallback(Callback):
-    "Keep an exponential moving average of the weights (diffusers `EMAModel`) after every optimizer step."
+    "EMA of the weights after each optimizer step: `EMAModel` (decay, warm-up, state) + `ema_update`."
     order = GradientClip.order + 10
     def __init__(self, decay=0.999): self.decay, self.averager = decay, None
     def before_fit(self):
+        self.params = list(self.model.parameters())            # listed once: walking the modules takes time
         if self.averager is None:
             self.averager = EMAModel(self.model.parameters(), decay=self.decay, use_ema_warmup=True,
                                      power=3/4)
         self.averager.to(next(self.model.parameters()).device)
-    def after_step(self): self.averager.step(self.model.parameters())
+    def after_step(self):
+        a = self.averager
+        a.optimization_step += 1
+        a.cur_decay_value = a.get_decay(a.optimization_step)
+        ema_update(a.shadow_params, self.params, a.cur_decay_value)
     def averaged(self):
         "A copy of the model holding the EMA weights, in eval mode."
         m = deepcopy(unwrap(self.model))
@@ -155,13 +182,23 @@ class NonFiniteLossError(RuntimeError): pass
 
 # %% ../nbs/03_train.ipynb #754c7aed
 class NaNGuard(Callback):
-    "Stop with a clear error at the first NaN/inf loss; the last checkpoint on disk stays the last good one."
+    "Stop with a clear error at a NaN/inf loss: at once on a CPU, at the epoch's end elsewhere (no sync)."
+    def before_fit(self): self.pending = []
     def after_loss(self):
-        if not torch.isfinite(self.loss).all():
-            raise NonFiniteLossError(f"loss became {self.loss.item()} at epoch {self.epoch}, "
-                                     f"iteration {self.iter}: "
-                                     "training stopped; lower the learning rate or enable grad_clip, "
-                                     "then resume from the last checkpoint")
+        self.pending.append((self.loss.detach(), self.training, self.iter))
+        if self.loss.device.type == 'cpu': self.check()
+    def after_epoch(self): self.check()
+    def check(self):
+        "Raise `NonFiniteLossError` at the first non-finite loss held since the last check (one read)."
+        pending, self.pending = self.pending, []
+        if not pending: return
+        ok = torch.isfinite(torch.stack([l.float().mean() for l, *_ in pending])).tolist()
+        if all(ok): return
+        loss, training, it = pending[ok.index(False)]
+        raise NonFiniteLossError(f"{'' if training else 'held-out '}loss became {loss.float().mean().item()} "
+                                 f"at epoch {self.epoch}, iteration {it}: "
+                                 "training stopped; lower the learning rate or enable grad_clip, "
+                                 "then resume from the last checkpoint")
 
 # %% ../nbs/03_train.ipynb #61ac6df0
 def _plain(o):
@@ -183,7 +220,9 @@ def _set_rng_state(learn, ddpm, s):
     random.setstate((3, tuple(s['python']), None))
     np.random.set_state(('MT19937', s['numpy'].numpy().astype(np.uint32), 624, 0, 0.0))
     torch.set_rng_state(s['torch'])
-    ddpm.gen.set_state(s['ddpm'])
+    try: ddpm.gen.set_state(s['ddpm'])
+    except RuntimeError: warnings.warn("the checkpoint's noise generator was on another kind of device: "
+                                       "the noise draws restart from the seed (the resume is not bit-exact)")
     if s['dl']: learn.dls.train.rng.setstate((3, tuple(s['dl']), None))
 
 # %% ../nbs/03_train.ipynb #87dea8d7
@@ -226,14 +265,15 @@ def latest_checkpoint(run:RunDir) -> Path|None:
 # %% ../nbs/03_train.ipynb #a1bee98c
 def load_checkpoint(learn, ckpt:Path) -> int:
     "Restore weights, EMA, optimizer, RNG, log from `ckpt` into `learn`; return the epoch to continue from."
-    learn.model.load_state_dict(CondUNet.from_pretrained(ckpt).state_dict())
+    unwrap(learn.model).load_state_dict(CondUNet.from_pretrained(ckpt).state_dict())
     state = torch.load(ckpt/'state.pt', weights_only=True)
     if learn.opt is None: learn.create_opt()
     learn.opt.load_state_dict({'state': state['opt']['state'], 'hypers': L(state['opt']['hypers'])})
     ema = learn.ema_cb
     if ema.averager is None: ema.before_fit()
     shadow = load_tensors(ckpt/'ema.safetensors')
-    ema.averager.shadow_params = [shadow[str(i)].to(p.device) for i, p in enumerate(learn.model.parameters())]
+    ema.averager.shadow_params = [torch.empty_like(p).copy_(shadow[str(i)])     # p's device and layout
+                                  for i, p in enumerate(learn.model.parameters())]
     ema.averager.optimization_step = state['ema_step']
     _set_rng_state(learn, learn.ddpm_cb, state['rng'])
     learn.log_rows = state['log'].tolist()
@@ -249,15 +289,16 @@ class TrainLogCallback(Callback):
         if not hasattr(self.learn, 'log_rows'): self.learn.log_rows = []
     def before_epoch(self): self.t0, self.tot, self.n = time.time(), 0., 0
     def after_batch(self):
-        if self.training:
-            self.tot += self.loss.item() * len(self.xb[0])
+        if self.training:                               # summed on the device in float64, read once an epoch
+            loss = self.loss.detach()
+            self.tot = self.tot + (loss.double() if loss.device.type != 'mps' else loss) * len(self.xb[0])
             self.n += len(self.xb[0])
     def after_epoch(self):
         if skipped(self): return
         vl = (self.recorder.values[-1][1] if self.recorder.values and len(self.recorder.values[-1]) > 1
               else float('nan'))
-        self.learn.log_rows.append([self.epoch + 1, self.tot / max(self.n, 1), vl, time.time() - self.t0,
-                                    self.opt.hypers[-1]['lr']])
+        self.learn.log_rows.append([self.epoch + 1, float(self.tot) / max(self.n, 1), vl,
+                                    time.time() - self.t0, self.opt.hypers[-1]['lr']])
         if self.rundir is not None: write_log(self.learn.log_rows, self.rundir)
 
 # %% ../nbs/03_train.ipynb #bea4277e
@@ -306,6 +347,128 @@ def save_grid(x, path, nrow=8):
     g = make_grid(x.float().clamp(-1, 1).add(1).div(2).cpu(), nrow=nrow, padding=1, pad_value=1.)
     with atomic_write(path) as f: Image.fromarray((g[0] * 255).round().byte().numpy()).save(f, format='png')
 
+# %% ../nbs/03_train.ipynb #9d5967c2
+@torch.no_grad()
+def adam_foreach(ps:list,       # parameters with gradients, all at the same step count
+                 states:list,   # their fastai optimizer states (dicts), updated in place
+                 lr:float,      # learning rate
+                 mom:float,     # β1 of the gradient average
+                 sqr_mom:float, # β2 of the squared-gradient average
+                 eps:float,     # added to the denominator
+                 wd:float,      # decoupled weight decay
+                 **_):          # other hyper-parameters, unused
+    "fastai's Adam step (decoupled wd, dampened averages, debiasing) on all `ps` at once, `torch._foreach_*`."
+    for p, s in zip(ps, states):
+        if 'grad_avg' not in s: s.update(grad_avg=torch.zeros_like(p), sqr_avg=torch.zeros_like(p), step=0)
+    if wd and (decayed := [p for p, s in zip(ps, states) if s.get('do_wd', True)]):
+        torch._foreach_mul_(decayed, 1 - lr * wd)
+    g, ga, sa = [p.grad for p in ps], [s['grad_avg'] for s in states], [s['sqr_avg'] for s in states]
+    torch._foreach_mul_(ga, mom)
+    torch._foreach_add_(ga, g, alpha=1 - mom)
+    torch._foreach_mul_(sa, sqr_mom)
+    torch._foreach_addcmul_(sa, g, g, value=1 - sqr_mom)
+    for s in states: s['step'] += 1
+    step = states[0]['step']
+    den = torch._foreach_div(sa, debias(sqr_mom, 1 - sqr_mom, step))
+    torch._foreach_sqrt_(den)
+    torch._foreach_add_(den, eps)
+    torch._foreach_addcdiv_(ps, ga, den, value=-lr / debias(mom, 1 - mom, step))
+
+# %% ../nbs/03_train.ipynb #ecbfe9a3
+class ForeachAdam(Optimizer):
+    "fastai's `Adam` (same hypers, state, checkpoints) stepping with `adam_foreach`; gradients reset to None."
+    def __init__(self, params, lr, mom=0.9, sqr_mom=0.99, eps=1e-5, wd=0.01):
+        super().__init__(params, [weight_decay, partial(average_grad, dampening=True), average_sqr_grad,
+                                  step_stat, adam_step], lr=lr, mom=mom, sqr_mom=sqr_mom, eps=eps, wd=wd)
+    def load_state_dict(self, sd:dict):
+        super().load_state_dict(sd)
+        for p, s in self.state.items():         # the parameters' device and memory layout (foreach fast path)
+            for k in ('grad_avg', 'sqr_avg'):
+                if k in s: s[k] = torch.empty_like(p).copy_(s[k])
+    def zero_grad(self):
+        for pg in self.param_lists:
+            for p in pg: p.grad = None
+    def step(self, closure=None):
+        if closure is not None: raise NotImplementedError("fastai optimizers do not support a closure")
+        for pg, hyper in zip(self.param_lists, self.hypers):
+            by_step = {}                                    # tensors that missed steps keep their own count
+            for p in pg:
+                if p.grad is not None: by_step.setdefault(self.state[p].get('step', 0), []).append(p)
+            for ps in by_step.values(): adam_foreach(ps, [self.state[p] for p in ps], **hyper)
+
+# %% ../nbs/03_train.ipynb #74382096
+class GradClip(GradientClip):
+    "fastai's `GradientClip` (gradients' global norm ≤ `max_norm`) over a parameter list taken per fit."
+    def before_fit(self): self.params = list(self.model.parameters())
+    def before_step(self): torch.nn.utils.clip_grad_norm_(self.params, self.max_norm, self.norm_type)
+
+# %% ../nbs/03_train.ipynb #2ef90b8c
+def rank_mean(x:torch.Tensor) -> torch.Tensor:
+    "`x` averaged over the processes of a distributed run (one all-reduce); `x` itself in a single process."
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2: return x
+    x = x.clone()
+    dist.all_reduce(x)
+    return x / dist.get_world_size()
+
+# %% ../nbs/03_train.ipynb #ccec71b5
+class DeviceSmoothLoss(AvgSmoothLoss):
+    "fastai's smoothed training loss, kept on the loss's device (no host copy a step); mean over processes."
+    def accumulate(self, learn):
+        self.count += 1
+        self.val = torch.lerp(learn.loss.detach().mean(), self.val.to(learn.loss.device), self.beta)
+    @property
+    def value(self): return rank_mean(self.val) / (1 - self.beta**self.count)
+
+# %% ../nbs/03_train.ipynb #f64e2f73
+class DeviceAvgLoss(AvgLoss):
+    "fastai's batch-size-weighted mean loss (held-out pass), kept on the device, averaged over processes."
+    def accumulate(self, learn):
+        bs = find_bs(learn.yb)
+        self.total += learn.loss.detach().mean() * bs
+        self.count += bs
+    @property
+    def value(self): return rank_mean(self.total) / self.count if self.count else None
+
+# %% ../nbs/03_train.ipynb #e218e06d
+class LeanRecorder(Recorder):
+    "fastai's `Recorder` (as `learn.recorder`), its losses kept on the device, read once an epoch."
+    name = 'recorder'
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.loss, self.smooth_loss = DeviceAvgLoss(), DeviceSmoothLoss(beta=self.smooth_loss.beta)
+    def after_batch(self):
+        if len(self.yb) == 0: return
+        for met in self._train_mets if self.training else self._valid_mets: met.accumulate(self.learn)
+        if self.training: self.lrs.append(self.opt.hypers[-1]['lr'])
+
+# %% ../nbs/03_train.ipynb #72df7fa9
+class Autocast(Callback):
+    "bf16 autocast of the forward pass and loss on `device_type` (weights, grads, optimizer, EMA stay fp32)."
+    order = 10
+    def __init__(self, device_type:str='cuda'): self.device_type, self.ctx = device_type, None
+    def before_fit(self):
+        if self.device_type == 'cuda' and not torch.cuda.is_bf16_supported(including_emulation=False):
+            raise ValueError("this GPU has no bfloat16 arithmetic: set TrainConfig.mixed_precision='no'")
+    def before_batch(self):
+        self.ctx = torch.autocast(self.device_type, dtype=torch.bfloat16)
+        self.ctx.__enter__()
+    def after_pred(self): self.learn.pred = self.pred.float()
+    def after_loss(self): self._leave()
+    def after_cancel_batch(self): self._leave()
+    def after_fit(self): self._leave()
+    def _leave(self):
+        if self.ctx is not None: self.ctx.__exit__(None, None, None)
+        self.ctx = None
+
+# %% ../nbs/03_train.ipynb #3dc0167c
+class ChannelsLast(Callback):
+    "Train in channels-last memory format (faster GPU convolutions): the model once, each batch's x_t."
+    order = DDPMCallback.order + 2                          # after the noising, before the forward pass
+    def before_fit(self): self.learn.model.to(memory_format=torch.channels_last)
+    def before_batch(self):
+        xt, *rest = self.xb
+        self.learn.xb = (xt.contiguous(memory_format=torch.channels_last), *rest)
+
 # %% ../nbs/03_train.ipynb #7b07a399
 def lr_schedule(cfg:TrainConfig):
     "The learning-rate schedule of `cfg` as a fastai scheduler over the whole run (0 → 1)."
@@ -332,6 +495,40 @@ def world() -> tuple[int, int]:
     "(number of processes, this process's rank) of a `torchrun` / `accelerate launch` job; (1, 0) otherwise."
     return int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0))
 
+# %% ../nbs/03_train.ipynb #bf4fd71d
+def compile_problem(device) -> str|None:
+    "Why `torch.compile` cannot train on `device` here (None when it can)."
+    import torch._dynamo
+    if not torch._dynamo.is_dynamo_supported():
+        return f"torch.compile is not supported on this platform (torch {torch.__version__})"
+    cxx = [os.environ.get('CXX', 'g++'), 'g++', 'c++', 'clang++']
+    if torch.device(device).type == 'cpu' and not any(shutil.which(c) for c in cxx if c):
+        return "torch.compile on a CPU needs a C++ compiler (g++, c++ or clang++) and none was found"
+    return None
+
+# %% ../nbs/03_train.ipynb #255b862d
+class Compile(Callback):
+    "`torch.compile` the model (after any DDP wrapping) for the fit; the plain model is back after it."
+    order = AccelerateDDP.order + 1
+    def __init__(self, backend:str='inductor'): self.backend = backend
+    def before_fit(self): self.learn.model = torch.compile(self.learn.model, backend=self.backend)
+    def after_fit(self): self.learn.model = unwrap(self.learn.model)
+
+# %% ../nbs/03_train.ipynb #5e424b40
+def speed_callbacks(cfg:TrainConfig, # its `mixed_precision`, `memory_format` and `compile`
+                    device           # the device training runs on
+                   ) -> list:
+    "The callbacks of `cfg`'s speed settings on `device`: bf16 autocast, channels-last, `torch.compile`."
+    kind = torch.device(device).type
+    cbs = []
+    if cfg.mixed_precision == 'bf16' or (cfg.mixed_precision == 'auto' and kind == 'cuda'):
+        cbs.append(Autocast(kind))
+    if cfg.memory_format == 'channels_last' or (cfg.memory_format == 'auto' and kind == 'cuda'):
+        cbs.append(ChannelsLast())
+    if cfg.compile and (why := compile_problem(device)):
+        raise ValueError(f"TrainConfig.compile is on but {why}; set compile=False")
+    return cbs + ([Compile()] if cfg.compile else [])
+
 # %% ../nbs/03_train.ipynb #df64cd1e
 def make_learner(model:CondUNet,       # the model to train
                  dls,                  # `DataLoaders` of (x0, tokens, mask) batches
@@ -344,11 +541,14 @@ def make_learner(model:CondUNet,       # the model to train
     "A fastai `Learner` that trains `model` as a diffusion model on batches `(x0, tokens, mask)` of `dls`."
     seed_everything(cfg.seed)
     ws, rank = world()
+    dev = local_device(getattr(dls, 'device', None) or 'cpu')
     ddpm = DDPMCallback(make_scheduler(model.config, 'ddpm'), cfg.p_uncond, cfg.min_snr_gamma,
-                        cfg.seed + RANK_SEED_STRIDE * rank)
-    ema = EMACallback(cfg.ema_decay)
+                        cfg.seed + RANK_SEED_STRIDE * rank, device=dev)
+    ema, speed = EMACallback(cfg.ema_decay), speed_callbacks(cfg, dev)
+    if any(isinstance(c, ChannelsLast) for c in speed):              # before any state copies the layout
+        model.to(memory_format=torch.channels_last)
     cbs = ([ddpm, ema, NaNGuard(), TrainLogCallback(run if rank == 0 else None)]
-           + ([GradientClip(cfg.grad_clip)] if cfg.grad_clip else []))
+           + ([GradClip(cfg.grad_clip)] if cfg.grad_clip else []) + speed)
     if run is not None and rank == 0:                                    # only the first process writes files
         cbs.append(CheckpointCallback(run, cfg.ckpt_every, cfg.keep_ckpts))
         if sample_conds is not None:
@@ -356,14 +556,13 @@ def make_learner(model:CondUNet,       # the model to train
                                       guidance=1. if cfg.p_uncond == 0 else SAMPLING.guidance))
     cbs += list(cbs_extra)
     if ws > 1: cbs.append(AccelerateDDP())
-    learn = Learner(dls, model, loss_func=diffusion_loss, opt_func=Adam, lr=cfg.lr, wd=cfg.wd, cbs=cbs)
+    learn = Learner(dls, model, loss_func=diffusion_loss, opt_func=ForeachAdam, lr=cfg.lr, wd=cfg.wd, cbs=cbs)
+    learn.remove_cb(Recorder)
+    learn.add_cb(LeanRecorder())                                         # losses stay on the device
     learn.ddpm_cb, learn.ema_cb = ddpm, ema
     if quiet or rank:
         learn.remove_cb(ProgressCallback)
         learn.logger = lambda *a, **k: None
-    if cfg.mixed_precision == 'bf16' or (cfg.mixed_precision == 'auto' and
-                                         torch.device(getattr(dls, 'device', None) or 'cpu').type == 'cuda'):
-        learn.to_bf16()
     return learn
 
 # %% ../nbs/03_train.ipynb #3a650758
