@@ -14,7 +14,8 @@ from fastcore.script import call_parse
 from .core import Config, save_json, load_json     # first: it filters a warning of what fastai imports
 from fastai.callback.core import Callback
 from fastprogress.core import format_time
-from .data import DataConfig
+from .data import DataConfig, read_chexpert_csv
+from .datacheck import check_data, check_text
 from .testbed import TestbedConfig, ArmsConfig
 from .model import SAMPLING, SamplingConfig, CondUNet, model_config
 from .train import TrainConfig, world
@@ -27,13 +28,13 @@ from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
 # %% auto #0
-__all__ = ['STUDY_PRESETS', 'USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation', 'quick_study',
-           'gpu_study', 'study_preset', 'load_study', 'train_cost', 'preset_budget', 'Stages', 'StepReport',
-           'time_left', 'RunsProgress', 'variant_config', 'train_run', 'check_chexpert', 'stage_settings',
+__all__ = ['STUDY_PRESETS', 'CHEXPERT_URL', 'USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation',
+           'quick_study', 'gpu_study', 'study_preset', 'load_study', 'train_cost', 'preset_budget', 'Stages',
+           'StepReport', 'time_left', 'RunsProgress', 'variant_config', 'train_run', 'check_chexpert', 'stage_settings',
            'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows', 'bench_mitigation_rows',
-           'headline', 'user_errors', 'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'train_workers',
-           'mitigation_plan', 'bench_plan', 'study_bench', 'bench_steps', 'run_steps', 'study_steps', 'run_study',
-           'memx_demo', 'run_bench', 'memx_bench']
+           'headline', 'user_errors', 'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'data_parser',
+           'memx_data', 'train_workers', 'mitigation_plan', 'bench_plan', 'study_bench', 'bench_steps', 'run_steps',
+           'study_steps', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -388,16 +389,18 @@ def train_run(cfg:ExperimentConfig, # the run
 
 
 # %% ../nbs/08_cli.ipynb #b4bea8be
+CHEXPERT_URL = 'https://stanfordmlgroup.github.io/competitions/chexpert/'
+
 def check_chexpert(path) -> Path:
-    "`path` if it looks like a CheXpert root (holds train.csv), else a clear error saying where to get it."
-    p = Path(path)
+    "`path` (`~` expanded) if it holds a readable CheXpert train.csv, else an error saying where to get it."
+    p = Path(path).expanduser()
     if not (p/'train.csv').exists():
         raise FileNotFoundError(
-            f"{p} is not a CheXpert folder: expected {p}/train.csv and {p}/valid.csv beside the "
-            f"image folders (train/patient00001/study1/view1_frontal.jpg …). CheXpert is free for research "
-            f"after registration at https://stanfordmlgroup.github.io/competitions/chexpert/ "
-            f"(CheXpert-v1.0-small is enough); unzip it and pass the folder that holds train.csv, "
-            f"e.g. --chexpert ~/data/CheXpert-v1.0-small")
+            f"{p} is not a CheXpert folder: expected {p}/train.csv beside the image folders "
+            f"(train/patient00001/study1/view1_frontal.jpg …). CheXpert is free for research after "
+            f"registration at {CHEXPERT_URL} (CheXpert-v1.0-small is enough); unzip it and pass the folder "
+            f"that holds train.csv, e.g. --chexpert ~/data/CheXpert-v1.0-small")
+    read_chexpert_csv(p/'train.csv')            # an empty or malformed CSV stops here, not hours later
     return p
 
 # %% ../nbs/08_cli.ipynb #42dab59e
@@ -632,6 +635,44 @@ def memx_mitigate(run:str,           # a run folder written by `memx-train` (var
     print(f"results in {Path(run)/'results'/'mitigate.csv'} and mitigate.json; "
           f"figures tradeoff.png, mitigate_gallery.png")
 
+# %% ../nbs/08_cli.ipynb #12b1bdc0
+def data_parser() -> argparse.ArgumentParser:
+    "The arguments of `memx-data`."
+    p = argparse.ArgumentParser(prog='memx-data',
+                                description='Check a CheXpert download before a study (memx).')
+    c = p.add_subparsers(dest='cmd', required=True).add_parser(
+        'check', help='read the CSV and every image a study would use; print counts and problems')
+    c.add_argument('path', help='the CheXpert root, holding train.csv')
+    c.add_argument('--preset', choices=list(STUDY_PRESETS), help="image size and subset of a study preset")
+    c.add_argument('--size', type=int, help="side of the cached images (default 64, or the preset's)")
+    c.add_argument('--n', type=int, help="a seeded subset of N images (default all, or the preset's)")
+    c.add_argument('--csv', default='train.csv', help='the split CSV (default train.csv)')
+    c.add_argument('--view', choices=['AP', 'PA', 'both', 'any'], help='frontal views to keep (default both)')
+    c.add_argument('--uncertain', choices=['ones', 'zeros', 'ignore'], help='uncertain labels (default ones)')
+    c.add_argument('--inverted', choices=['flip', 'skip', 'keep'],
+                   help='images that look inverted (default flip)')
+    c.add_argument('--allow-partial', '--allow_partial', action='store_true',
+                   help='missing images are no problem')
+    c.add_argument('--strict', action='store_true',
+                   help='unreadable, inverted images, bad metadata are problems')
+    c.add_argument('--json', help='also write the report to this JSON file')
+    c.add_argument('--quiet', action='store_true', help='no progress bar')
+    return p
+
+# %% ../nbs/08_cli.ipynb #42bf240d
+@user_errors
+def memx_data(argv=None):
+    "Console script `memx-data check PATH [options]`: what a study would load from a folder, its problems."
+    a = data_parser().parse_args(argv)
+    cfg = study_preset(a.preset).base.data_cfg if a.preset else DataConfig()
+    given = {k: v for k in ('size', 'n', 'view', 'uncertain', 'inverted') if (v := getattr(a, k)) is not None}
+    cfg = cfg.replace(root=str(Path(a.path).expanduser()), csv=a.csv, **given,
+                      **({'max_missing': 1.} if a.allow_partial else {}))
+    rep = check_data(cfg, progress=not a.quiet and sys.stdout.isatty(), strict=a.strict)
+    print(check_text(rep), flush=True)
+    if a.json: save_json(rep, a.json)
+    raise SystemExit(1 if rep['problems'] else 0)
+
 # %% ../nbs/08_cli.ipynb #2b66b2a1
 def train_workers(workers:int=0) -> tuple[int, int]:
     "Training (processes, torch threads each): 1 on a GPU, else `workers` (0: one per core, at most 4)."
@@ -747,6 +788,8 @@ def memx_demo(
     runs:str='runs',
     # on real data, include galleries that show training images in the report
     show_training_images:bool=False,
+    # with --chexpert: train on the images present even when more than 1% of them are missing
+    allow_partial:bool=False,
     # training processes on a CPU (default: the config's, 0 = one per core)
     workers:int=None,
     # no progress bars (stage lines are still printed)
@@ -755,6 +798,7 @@ def memx_demo(
     s = load_study(config) if config else study_preset(preset or ('quick' if quick else 'cpu'))
     s = s.replace(runs=runs, name=name or ('demo' if s.preset == 'cpu' else f'demo_{s.preset}'))
     if chexpert: s = s.replace(data=str(check_chexpert(chexpert)))
+    if allow_partial: s = s.replace(**{'base.data_cfg.max_missing': 1.})
     if workers is not None: s = s.replace(workers=workers)
     run_study(s, progress=not quiet, show_training_images=show_training_images)
 

@@ -4,11 +4,11 @@
 
 # %% ../nbs/01_data.ipynb #f6b7457c
 from __future__ import annotations
-import hashlib, json, os, random, textwrap, time, warnings
+import collections, hashlib, io, json, os, random, textwrap, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import numpy as np, pandas as pd, simplejpeg, torch
 from PIL import Image
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
@@ -18,10 +18,12 @@ from fastai.data.core import DataLoaders
 
 # %% auto #0
 __all__ = ['FINDINGS', 'SPECIALS', 'PAD', 'NULL', 'BOS', 'SEXES', 'AGES', 'VIEWS', 'META', 'CSV_COLUMNS', 'NONE_STR', 'NULL_STR',
-           'LAYOUT', 'Vocab', 'DataConfig', 'fake_chexpert_table', 'make_fake_chexpert', 'chexpert_csv',
-           'read_chexpert_csv', 'select_images', 'image_paths', 'chexpert_labels', 'patient_split', 'condition_tokens',
-           'to_gray', 'load_xray', 'cache_key', 'build_cache', 'open_cache', 'XrayData', 'XrayLoader', 'LightAugment',
-           'local_device', 'device_arrays', 'default_cache_dir', 'load_chexpert', 'plot_xrays']
+           'LAYOUT', 'META_VALUES', 'INVERT_MARGIN', 'INVERT_SIZE', 'Vocab', 'DataConfig', 'fake_chexpert_table',
+           'make_fake_chexpert', 'chexpert_csv', 'normalize_meta', 'meta_issues', 'read_chexpert_csv', 'select_images',
+           'image_paths', 'chexpert_labels', 'patient_split', 'condition_tokens', 'to_gray', 'CorruptImage',
+           'xray_square', 'load_xray', 'inversion_score', 'file_stamps', 'cache_key', 'build_cache', 'open_cache',
+           'XrayData', 'XrayLoader', 'LightAugment', 'local_device', 'device_arrays', 'default_cache_dir', 'skip_kind',
+           'load_chexpert', 'plot_xrays']
 
 # %% ../nbs/01_data.ipynb #038fe338
 FINDINGS = ['No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Opacity', 'Lung Lesion',
@@ -122,7 +124,7 @@ def null(self:Vocab, n:int, max_len:int):
 @dataclass
 class DataConfig(Config):
     "Options of the CheXpert loader (and of the phantom, which uses the same layout)."
-    root: str = ''               # CheXpert root with train.csv/valid.csv (e.g. '.../CheXpert-v1.0-small')
+    root: str = ''               # CheXpert root holding train.csv (e.g. '.../CheXpert-v1.0-small')
     csv: str = 'train.csv'       # which split CSV to read
     frontal_only: bool = True    # keep only frontal views
     view: str = 'both'           # frontal views to keep: 'AP' | 'PA' | 'both' (AP or PA) | 'any'
@@ -134,12 +136,15 @@ class DataConfig(Config):
     n: int | None = None         # keep a seeded random subset of N images (None: all)
     size: int = 64               # image side S after center crop + resize (32/64/128/256)
     strict: bool = False         # missing/corrupt image -> error (default: skip, count, report)
+    max_missing: float = 0.01    # share of the selected images that may be missing (1: accept a partial set)
+    inverted: str = 'flip'       # frontal images that look inverted (MONOCHROME1): 'flip' | 'skip' | 'keep'
     cache_dir: str | None = None # cache folder (default '<root>/.memx_cache'), a sub-folder per cache key
     n_workers: int = 0           # decoding threads (0: os.cpu_count())
 
     def check(self):
         "Raise a clear error on an invalid option."
-        for k, ok in [('view', ('AP', 'PA', 'both', 'any')), ('uncertain', ('ones', 'zeros', 'ignore'))]:
+        for k, ok in [('view', ('AP', 'PA', 'both', 'any')), ('uncertain', ('ones', 'zeros', 'ignore')),
+                      ('inverted', ('flip', 'skip', 'keep'))]:
             if getattr(self, k) not in ok:
                 raise ValueError(f"DataConfig.{k}={getattr(self, k)!r}; choose one of {ok}")
         if bad := [f for f in self.findings if f not in FINDINGS]:
@@ -150,6 +155,8 @@ class DataConfig(Config):
             warnings.warn(f"size={self.size}: memx is tuned for 16/32/64/128/256")
         if not 0 <= self.heldout_frac < 1:
             raise ValueError(f"heldout_frac={self.heldout_frac} must be in [0, 1)")
+        if not 0 <= self.max_missing <= 1:
+            raise ValueError(f"max_missing={self.max_missing} must be in [0, 1]")
         return self
 
 # %% ../nbs/01_data.ipynb #2fef9f90
@@ -213,7 +220,7 @@ def make_fake_chexpert(root, n:int=24, seed:int=0, n_valid:int=4, hw=(56, 48)):
     return root
 
 # %% ../nbs/01_data.ipynb #96467d69
-LAYOUT = ("expected a CheXpert folder like 'CheXpert-v1.0-small/' holding train.csv and valid.csv (columns: "
+LAYOUT = ("expected a CheXpert folder like 'CheXpert-v1.0-small/' holding train.csv (columns: "
           + ', '.join(CSV_COLUMNS[:5]) + ' + the 14 observations) and images under '
           'train/patient00001/study1/view1_frontal.jpg')
 
@@ -249,15 +256,67 @@ def _bad_label(path, c, i, val):
     raise ValueError(f"{path}: column {c!r} has value {val!r} at row {i} (CSV line {i+2}); "
                      f"CheXpert labels must be 1, 0, -1 or blank")
 
+# %% ../nbs/01_data.ipynb #d67bd494
+def _read_csv(path) -> pd.DataFrame:
+    "`path` read by pandas, its failures (empty file, ragged rows, not text) as errors naming the file."
+    try:
+        return pd.read_csv(path, dtype={'Path': str, 'Sex': str, 'Frontal/Lateral': str, 'AP/PA': str},
+                           keep_default_na=False, na_values={c: [''] for c in CSV_COLUMNS[2:]})
+    except pd.errors.EmptyDataError: raise ValueError(f"{path} is empty; {LAYOUT}") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path} is not a readable CSV ({type(e).__name__}: {str(e).strip()[:160]}); "
+                         f"{LAYOUT}") from None
+
+# %% ../nbs/01_data.ipynb #35e64fdb
+def _sep_hint(df) -> str:
+    "A hint when the header is one column holding another separator (a CSV saved with ';' or tabs)."
+    if len(df.columns) != 1: return ''
+    sep = next((s for s in (';', '\t', '|') if s in df.columns[0]), None)
+    if sep is None: return ''
+    return f" (the header is one column {df.columns[0][:40]!r}…: the file uses {sep!r}, memx reads ',')"
+
+# %% ../nbs/01_data.ipynb #7f9a03f3
+META_VALUES = {'Sex': ('Male', 'Female', 'Unknown'), 'Frontal/Lateral': ('Frontal', 'Lateral'),
+               'AP/PA': ('AP', 'PA', 'LL', 'RL')}     # CheXpert's spellings (AP/PA is blank for laterals)
+
+def normalize_meta(df:pd.DataFrame) -> int:
+    "Respell `df`'s metadata in place as CheXpert does ('frontal ' -> 'Frontal', 'M' -> 'Male'); how many."
+    k = 0
+    for c, ok in META_VALUES.items():
+        s = df[c].fillna('').astype(str).str.strip()
+        spell = {v.upper(): v for v in ok} | ({'M': 'Male', 'F': 'Female'} if c == 'Sex' else {})
+        canon = s.str.upper().map(spell)
+        k += int((canon.notna() & (canon != df[c])).sum())
+        df[c] = canon.where(canon.notna(), s)
+    return k
+
+# %% ../nbs/01_data.ipynb #7387cf5c
+def meta_issues(df:pd.DataFrame,      # a table from `read_chexpert_csv`
+                cfg:DataConfig=None,  # the selection (default `DataConfig()`)
+               ) -> dict:
+    "Rows `cfg` drops and tokens lost for metadata memx cannot use: {what: {'n': rows, 'examples': values}}."
+    cfg, front, out = cfg or DataConfig(), df['Frontal/Lateral'], {}
+    age = pd.to_numeric(df.Age, errors='coerce')
+    for what, bad, col in [
+        ('view neither Frontal nor Lateral' + (': row dropped' if cfg.frontal_only else ''),
+         ~front.isin(META_VALUES['Frontal/Lateral']), 'Frontal/Lateral'),
+        ('frontal AP/PA not AP, PA, LL or RL' + (': row dropped' if cfg.view != 'any' else ': no view token'),
+         (front == 'Frontal') & ~df['AP/PA'].isin(META_VALUES['AP/PA']), 'AP/PA'),
+        ("Sex not Male, Female or Unknown: token 'U'", ~df.Sex.isin(META_VALUES['Sex']), 'Sex'),
+        ('Age not a number in 0-120: no age token', ~age.between(0, 120), 'Age')]:
+        if bad.any():
+            out[what] = {'n': int(bad.sum()), 'examples': sorted(map(str, df.loc[bad, col].unique()))[:3]}
+    return out
+
 # %% ../nbs/01_data.ipynb #491b70de
 def read_chexpert_csv(path) -> pd.DataFrame:
     "Read and check a CheXpert CSV (columns present, labels in {1, 0, -1, blank}); adds `patient`, `study`."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such CSV: {path}; {LAYOUT}")
-    df = pd.read_csv(path, dtype={'Path': str, 'Sex': str, 'Frontal/Lateral': str, 'AP/PA': str},
-                     keep_default_na=False, na_values={c: [''] for c in CSV_COLUMNS[2:]})
+    df = _read_csv(path)
     if miss := [c for c in CSV_COLUMNS if c not in df.columns]:
-        raise ValueError(f"{path} lacks column(s) {miss}; {LAYOUT}")
+        raise ValueError(f"{path} lacks column(s) {miss}{_sep_hint(df)}; {LAYOUT}")
+    if not len(df): raise ValueError(f"{path} has a header but no rows; {LAYOUT}")
     _check_labels(df, path)
     ps = df.Path.str.extract(r'(patient\d+)/(study\d+)/', expand=True)
     if ps[0].isna().any():
@@ -265,6 +324,8 @@ def read_chexpert_csv(path) -> pd.DataFrame:
         raise ValueError(f"{path}: row {i} Path {df.Path.iloc[i]!r} does not follow "
                          f".../patientNNNNN/studyN/viewN_frontal.jpg")
     df['patient'], df['study'] = ps[0], ps[1]
+    if k := normalize_meta(df):
+        warnings.warn(f"{path}: {k} metadata value(s) respelt, e.g. 'frontal' -> 'Frontal'")
     return df
 
 # %% ../nbs/01_data.ipynb #57563538
@@ -336,64 +397,144 @@ def condition_tokens(vocab:Vocab, labels, label_mask, df:pd.DataFrame, findings=
 
 # %% ../nbs/01_data.ipynb #8320698a
 def to_gray(im:Image.Image) -> Image.Image:
-    "Any PIL image as 8-bit grayscale 'L' (16-bit/int/float images are scaled to 0..255, not clipped)."
+    "Any PIL image as 8-bit grayscale 'L': integers scaled by their significant bits, floats by their range."
     if im.mode == 'L': return im
     if im.mode in ('I;16', 'I;16B', 'I;16L', 'I', 'F'):
         a = np.asarray(im).astype(np.float32)
-        if im.mode.startswith('I;16'): a = a / 257
-        else:
-            lo, hi = a.min(), a.max()
-            a = (a - lo) / max(hi - lo, 1e-8) * 255
+        lo, hi = float(a.min()), float(a.max())
+        if im.mode == 'F' or lo < 0: a = (a - lo) / max(hi - lo, 1e-8) * 255
+        else: a = a * (255 / (2 ** max(8, int(hi).bit_length()) - 1))    # 12-bit data in 16 bits: / 4095
         return Image.fromarray(np.clip(a + .5, 0, 255).astype(np.uint8))
     return im.convert('RGBA').convert('L') if im.mode == 'P' else im.convert('L')
 
+# %% ../nbs/01_data.ipynb #51daadd1
+class CorruptImage(ValueError):
+    "An image file whose compressed data is damaged: the decoder reported errors or warnings."
+
+# %% ../nbs/01_data.ipynb #1854c130
+def _decode_jpeg(data:bytes, size:int) -> Image.Image | None:
+    "JPEG bytes as an 'L' image of at least `size` px (DCT scaling); `CorruptImage` on any decoder warning."
+    try: a = simplejpeg.decode_jpeg(data, colorspace='GRAY', min_height=size, min_width=size, strict=True)
+    except ValueError as e:
+        if 'Corrupt JPEG' in str(e) or 'Premature end' in str(e):
+            raise CorruptImage(f"damaged JPEG: {e}") from None
+        return None                               # a JPEG libjpeg-turbo cannot read (e.g. 12-bit): PIL tries
+    return Image.fromarray(a[..., 0])
+
 # %% ../nbs/01_data.ipynb #1bf7662c
-def load_xray(path, size:int=64) -> np.ndarray:
-    "Decode one image file -> uint8 (size,size): grayscale, central square crop, resized."
-    with Image.open(path) as im:
-        if im.format == 'JPEG': im.draft('L', (size, size))
+def xray_square(path, size:int=64) -> Image.Image:
+    "The central square of an image file, 8-bit grayscale (a JPEG decoded at ≥ `size` px; damaged: raises)."
+    with open(path, 'rb') as f: jpeg = f.read(2) == b'\xff\xd8'
+    im = _decode_jpeg(Path(path).read_bytes(), size) if jpeg else None
+    with im or Image.open(path) as im:
         im = to_gray(im)
         w, h = im.size
         s = min(w, h)
         l, t = (w - s) // 2, (h - s) // 2
-        return np.asarray(im.crop((l, t, l + s, t + s)).resize((size, size), Image.BILINEAR), dtype=np.uint8)
+        return im.crop((l, t, l + s, t + s))
+
+# %% ../nbs/01_data.ipynb #437a9f83
+def load_xray(path, size:int=64) -> np.ndarray:
+    "One image file -> uint8 (size,size): grayscale, central square crop, resized; a damaged JPEG raises."
+    return np.asarray(xray_square(path, size).resize((size, size), Image.BILINEAR), dtype=np.uint8)
+
+# %% ../nbs/01_data.ipynb #5682daa4
+INVERT_MARGIN = .5    # a frontal image whose `inversion_score` is below -INVERT_MARGIN looks inverted
+INVERT_SIZE = 64     # ... scored at this size (finer than the 16 or 32 px a CPU study may train at)
+
+def inversion_score(img:np.ndarray) -> float:
+    "How much brighter the mediastinum is than the lung fields of a frontal image, in units of its std."
+    x = img.astype(np.float32)
+    s = x.shape[-1]
+    rows = slice(int(.25 * s), int(.8 * s))
+    mid = x[rows, int(.45 * s):int(.55 * s)].mean()
+    lungs = (x[rows, int(.18 * s):int(.33 * s)].mean() + x[rows, int(.67 * s):int(.82 * s)].mean()) / 2
+    return float((mid - lungs) / (x.std() + 1e-6))
 
 # %% ../nbs/01_data.ipynb #d15e7cee
 def _try_load(args):
-    path, size = args
-    try: return load_xray(path, size), None
-    except Exception as e: return None, f"{type(e).__name__}: {e}"
+    "(pixels, error, looks inverted) of one file for the cache, the `inverted` policy applied when `frontal`."
+    path, size, frontal, policy = args
+    try:
+        sq = xray_square(path, max(size, INVERT_SIZE) if frontal else size)
+        img = np.asarray(sq.resize((size, size), Image.BILINEAR), dtype=np.uint8)
+    except Exception as e: return None, f"{type(e).__name__}: {e}", False
+    if not frontal: return img, None, False
+    score = inversion_score(np.asarray(sq.resize((INVERT_SIZE,) * 2, Image.BILINEAR)))
+    if score >= -INVERT_MARGIN: return img, None, False
+    if policy == 'skip': return None, f"looks inverted (score {score:.2f}; inverted='skip')", True
+    return (255 - img if policy == 'flip' else img), None, True
+
+# %% ../nbs/01_data.ipynb #2204d0c7
+def file_stamps(files, n_workers:int=0) -> list:
+    "[size, mtime_ns] of each file, None where it is missing (stat calls in threads: fast on network drives)."
+    def stamp(p):
+        try: s = os.stat(p)
+        except OSError: return None
+        return [s.st_size, s.st_mtime_ns]
+    with ThreadPoolExecutor(n_workers or min(32, 4 * (os.cpu_count() or 1))) as ex:
+        return list(ex.map(stamp, files))
 
 # %% ../nbs/01_data.ipynb #af5ef352
-def cache_key(root, paths, size:int) -> str:
-    "A hash of what decides the cached pixels: the root, the ordered image list and the size."
-    h = hashlib.sha256(f"memx-cache-v1|{Path(root).resolve()}|{size}|".encode())
+def cache_key(root, paths, size:int, inverted:str='flip') -> str:
+    "A hash of what decides the cached pixels: root, ordered image list, size, policy for inverted images."
+    h = hashlib.sha256(f"memx-cache-v2|{Path(root).resolve()}|{size}|{inverted}|".encode())
     h.update('\n'.join(paths).encode())
     return h.hexdigest()[:16]
 
+# %% ../nbs/01_data.ipynb #456fe662
+def _reusable(old, files, stamps) -> dict:
+    "{i: (cached row or None, error, looked inverted)} from `old` (images, manifest) for each unchanged file."
+    if old is None or len(old[1].get('stamps', ())) != len(files): return {}
+    images, man = old
+    row, inv = dict(zip(man['kept'], images)), set(man['inverted'])
+    err = {s['path']: s['error'] for s in man['skipped']}
+    return {i: (row.get(i), err.get(f), f in inv)
+            for i, (f, a, b) in enumerate(zip(files, stamps, man['stamps'])) if a == b and a is not None}
+
+# %% ../nbs/01_data.ipynb #73c323d8
+def _manifest(files, stamps, rec, **info) -> dict:
+    "The cache's manifest from one (error, looked inverted) record per file."
+    kept = [i for i, (e, _) in enumerate(rec) if e is None]
+    return {'n': len(kept), 'n_requested': len(files), **info,
+            'skipped': [{'path': files[i], 'error': e} for i, (e, _) in enumerate(rec) if e],
+            'inverted': [files[i] for i, (_, v) in enumerate(rec) if v],
+            'kept': kept, 'files': [files[i] for i in kept], 'stamps': stamps}
+
 # %% ../nbs/01_data.ipynb #71567c9b
-def build_cache(files:list[str], size:int, folder, n_workers:int=0, strict:bool=False, progress:bool=True,
-                chunk:int=512, info=None):
-    "Decode `files` to `folder/images.u8` (uint8 N,S,S) + manifest.json; unreadable: skipped (strict: error)."
-    folder = Path(folder)
+def build_cache(files:list[str],     # image paths, in order
+                size:int,            # side of the cached images
+                folder,              # where `images.u8` (uint8 N,S,S) and `manifest.json` go
+                stamps=None,         # `file_stamps(files)` (None: taken here)
+                frontal=None,        # per file: a frontal view, checked for inversion (None: none)
+                inverted:str='flip', # a frontal image that looks inverted: 'flip' | 'skip' | 'keep'
+                old=None,            # `open_cache` of an earlier cache of `files`: unchanged files are copied
+                n_workers:int=0,     # decoding threads (0: one per CPU)
+                strict:bool=False,   # an unreadable or missing file is an error (default: skipped, listed)
+                progress:bool=True,  # show a progress bar
+                chunk:int=512,       # files per batch of work
+                info=None):          # more manifest entries
+    "Decode `files` into a cache in `folder`, copying rows of `old` whose file is unchanged; the manifest."
+    folder, stamps = Path(folder), stamps or file_stamps(files, n_workers)
+    frontal = [False] * len(files) if frontal is None else frontal
+    prev, rec, t0, n_dec = _reusable(old, files, stamps), [], time.perf_counter(), 0
     folder.mkdir(parents=True, exist_ok=True)
-    kept, skipped, t0 = [], [], time.perf_counter()
-    pb = progress_bar(range(0, len(files), chunk), leave=False) if progress else range(0, len(files), chunk)
+    starts = range(0, len(files), chunk)
     with ThreadPoolExecutor(n_workers or os.cpu_count()) as ex, atomic_write(folder/'images.u8', 'wb') as f:
-        for s in pb:
-            for i, (img, err) in enumerate(ex.map(_try_load, [(p, size) for p in files[s:s + chunk]]), s):
-                if err is None:
-                    f.write(img.tobytes())
-                    kept.append(i)
-                    continue
-                if strict:
-                    ex.shutdown(cancel_futures=True)
+        for s in progress_bar(starts, leave=False) if progress else starts:
+            idx = [i for i in range(s, min(s + chunk, len(files))) if i not in prev and stamps[i] is not None]
+            new = dict(zip(idx, ex.map(_try_load, [(files[i], size, frontal[i], inverted) for i in idx])))
+            n_dec += len(idx)
+            for i in range(s, min(s + chunk, len(files))):
+                img, err, inv = prev.get(i) or new.get(i) or (None, 'missing: no such file', False)
+                if err and strict:
                     raise ValueError(f"cannot read image {files[i]} ({err}); strict mode stops here")
-                skipped.append({'path': files[i], 'error': err})
-        if not kept: raise ValueError(f"none of the {len(files)} images could be read (first: {skipped[0]})")
-    man = {'size': size, 'n': len(kept), 'n_requested': len(files), 'skipped': skipped,
-           'seconds': time.perf_counter() - t0, **(info or {}), 'kept': kept,
-           'files': [files[i] for i in kept]}
+                if img is not None: f.write(np.asarray(img).tobytes())
+                rec.append((err, inv))
+        if all(e for e, _ in rec): raise ValueError(f"none of the {len(files)} images could be read "
+                                                    f"(first: {files[0]}: {rec[0][0]})")
+    man = _manifest(files, stamps, rec, size=size, decoded=n_dec, seconds=time.perf_counter() - t0,
+                    **(info or {}))
     save_json(man, folder/'manifest.json')
     return man
 
@@ -533,35 +674,71 @@ def default_cache_dir(root) -> Path:
     "`<root>/.memx_cache`, or `~/.cache/memx` when the root is read-only."
     return Path(root)/'.memx_cache' if os.access(root, os.W_OK) else Path.home()/'.cache'/'memx'
 
+# %% ../nbs/01_data.ipynb #dadeb6b6
+def _check_missing(files, stamps, max_missing:float, csv):
+    "A partial download stops here: over `max_missing` of `files` missing is an error saying how many, where."
+    miss = [f for f, s in zip(files, stamps) if s is None]
+    if len(miss) <= max_missing * len(files): return
+    pats = {Path(f).parent.parent for f in miss}
+    raise FileNotFoundError(
+        f"{len(miss):,} of the {len(files):,} images selected from {csv} are missing "
+        f"({len(miss) / len(files):.1%}, "
+        f"more than max_missing={max_missing:.0%}), in {len(pats):,} patient folder(s) from {min(miss)} to "
+        f"{max(miss)}. Is the download or unzip complete? To use the images present, set "
+        f"DataConfig(max_missing=1) (memx-demo, memx-data: --allow_partial)")
+
+# %% ../nbs/01_data.ipynb #6d5f8c20
+def skip_kind(error:str) -> str:
+    "Why the cache skipped an image, from its manifest error: 'missing', 'inverted' or 'unreadable'."
+    if error.startswith('missing'): return 'missing'
+    return 'inverted' if error.startswith('looks inverted') else 'unreadable'
+
+# %% ../nbs/01_data.ipynb #fa10c9a0
+def _warn_skipped(man, cfg, folder):
+    "Strict mode: the first skipped image is an error; otherwise warnings for skipped and inverted images."
+    sk, inv, where = man['skipped'], man['inverted'], f"listed in {folder/'manifest.json'}"
+    if cfg.strict and sk:
+        raise ValueError(f"cannot read image {sk[0]['path']} ({sk[0]['error']}); strict mode")
+    if sk:
+        n = collections.Counter(skip_kind(s['error']) for s in sk)
+        why = f"{n['missing']} missing, {n['unreadable']} unreadable" + (f", {n['inverted']} inverted"
+                                                                          if n['inverted'] else '')
+        warnings.warn(f"skipped {len(sk)} of {man['n_requested']} image(s) ({why}), "
+                      f"e.g. {sk[-1]['path']} ({sk[-1]['error']}); {where}")
+    if inv:
+        done = {'flip': 'flipped back', 'skip': 'skipped', 'keep': 'kept as they are'}[cfg.inverted]
+        warnings.warn(f"{len(inv)} frontal image(s) look inverted (bright lungs, as MONOCHROME1 data "
+                      f"saved without inverting) and were {done}, e.g. {inv[0]}; {where}")
+
 # %% ../nbs/01_data.ipynb #7a708e11
-def _cached_images(cfg, root, files, progress):
-    folder = Path(cfg.cache_dir or default_cache_dir(root))/cache_key(root, files, cfg.size)
-    if (got := open_cache(folder)) is None:
-        build_cache(files, cfg.size, folder, cfg.n_workers, cfg.strict, progress,
-                    info={'options_hash': cfg.hash(), 'options': cfg.to_dict()})
-        got = open_cache(folder)
-        got[1]['reused'] = False
-    else: got[1]['reused'] = True
-    images, man = got
-    if cfg.strict and man['skipped']:
-        raise ValueError(f"cannot read image {man['skipped'][0]['path']} ({man['skipped'][0]['error']}); "
-                         f"strict mode")
-    if man['skipped']:
-        warnings.warn(f"skipped {len(man['skipped'])} of {man['n_requested']} unreadable image(s), "
-                      f"e.g. {man['skipped'][0]['path']} "
-                      f"({man['skipped'][0]['error']}); listed in {folder/'manifest.json'}")
-    return images, {**man, 'folder': str(folder)}
+def _cached_images(cfg, root, files, frontal, progress):
+    "The images of `files`, from a cache built, refreshed (changed files only) or reused, and its manifest."
+    stamps = file_stamps(files, cfg.n_workers)
+    _check_missing(files, stamps, cfg.max_missing, Path(root)/cfg.csv)
+    folder = Path(cfg.cache_dir or default_cache_dir(root))/cache_key(root, files, cfg.size, cfg.inverted)
+    old = open_cache(folder)
+    if reused := old is not None and old[1].get('stamps') == stamps: images, man = old
+    else:
+        build_cache(files, cfg.size, folder, stamps, frontal, cfg.inverted, old, cfg.n_workers, cfg.strict,
+                    progress, info={'options_hash': cfg.hash(), 'options': cfg.to_dict()})
+        images, man = open_cache(folder)
+    _warn_skipped(man, cfg, folder)
+    return images, {**man, 'folder': str(folder), 'reused': reused}
 
 # %% ../nbs/01_data.ipynb #00240fff
 def load_chexpert(cfg:DataConfig, progress:bool=True) -> XrayData:
-    "Load a CheXpert(-shaped) folder as an `XrayData`, decoding images only when no matching cache exists."
+    "Load a CheXpert(-shaped) folder as an `XrayData`, decoding only images that no matching cache holds."
     cfg.check()
-    root = Path(cfg.root)
-    df = select_images(read_chexpert_csv(chexpert_csv(root, cfg.csv)), cfg)
-    if not len(df):
-        raise ValueError(f"no image of {root/cfg.csv} passes the filters "
+    root, csv = Path(cfg.root), Path(cfg.root)/cfg.csv
+    full = read_chexpert_csv(chexpert_csv(root, cfg.csv))
+    if iss := meta_issues(full, cfg):
+        warnings.warn(f"{csv}: " + '; '.join(f"{v['n']} row(s) with {k} (values {v['examples']})"
+                                              for k, v in iss.items()))
+    if not len(df := select_images(full, cfg)):
+        raise ValueError(f"no image of {csv} passes the filters "
                          f"(frontal_only={cfg.frontal_only}, view={cfg.view!r})")
-    images, man = _cached_images(cfg, root, image_paths(df, root), progress)
+    frontal = (df['Frontal/Lateral'] == 'Frontal').tolist()
+    images, man = _cached_images(cfg, root, image_paths(df, root), frontal, progress)
     df = df.iloc[man['kept']].reset_index(drop=True)
     labels, label_mask = chexpert_labels(df, cfg.uncertain)
     vocab = Vocab()
@@ -569,8 +746,8 @@ def load_chexpert(cfg:DataConfig, progress:bool=True) -> XrayData:
                                                 max_len=1 + len(cfg.findings) + len(cfg.meta))
     df = df[['Path', 'patient', 'study', 'Sex', 'Age', 'Frontal/Lateral', 'AP/PA']].assign(
         split=patient_split(df.patient.to_numpy(), cfg.heldout_frac, cfg.seed), cond=cond)
-    man = ({k: man[k] for k in ('folder', 'n', 'n_requested', 'skipped', 'reused', 'seconds')}
-           | {'options_hash': cfg.hash()})
+    keys = ('folder', 'n', 'n_requested', 'skipped', 'inverted', 'reused', 'decoded', 'seconds')
+    man = {k: man[k] for k in keys} | {'options_hash': cfg.hash()}
     return XrayData(images, labels, label_mask, df, vocab, tokens, token_mask, cfg, man)
 
 # %% ../nbs/01_data.ipynb #52c797b7

@@ -3,7 +3,7 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1]/'memx'
-LAYERS = [['core'], ['data', 'phantom', 'model'], ['testbed', 'train', 'similarity'],
+LAYERS = [['core'], ['data', 'phantom', 'model'], ['testbed', 'train', 'similarity', 'datacheck'],
           ['detect', 'valnets', 'validate', 'mitigate', 'benchmark'], ['study'], ['report', 'explorer', 'cli']]
 LAYER = {m: i for i, ms in enumerate(LAYERS) for m in ms}
 
