@@ -11,15 +11,22 @@ from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label
 from .model import SAMPLING, generate
 from .testbed import control_conditions, novel_conditions
 from .similarity import copy_threshold, ssim_threshold, copy_evidence, one_image_share, plot_copies
-from .detect import (step_norms, score_columns, carlini_scores, nn_scores, loss_scores, threshold_at_fpr,
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+from .data import FINDINGS
+from .detect import (token_significance, step_features, step_norms, score_columns, carlini_scores,
+                         nn_scores, loss_scores,
+                         threshold_at_fpr,
                          fp_allowed, auc_tpr, bootstrap_auc_tpr)
 from .mitigate import calibration_conditions
 
 # %% auto #0
-__all__ = ['ARMS', 'EMPIRICAL', 'COMPARISONS', 'DUPLICATED', 'arm_conditions', 'comparison_groups', 'compare_one', 'compare',
-           'BenchScoring', 'bench_detectors', 'main_detectors', 'wen_columns', 'baseline_columns', 'truth_columns',
-           'score_conditions', 'twin_conditions', 'share_ci', 'flag_rates', 'mean_sd', 'copy_correlation', 'arms_table',
-           'bench_headline', 'plot_arm_scores', 'plot_comparison_rocs', 'plot_arm_gallery']
+__all__ = ['ARMS', 'EMPIRICAL', 'COMPARISONS', 'EXPLAINED', 'DUPLICATED', 'arm_conditions', 'comparison_groups', 'compare_one',
+           'compare', 'fit_combination', 'combine_loso', 'BenchScoring', 'one_step_features', 'bench_detectors',
+           'main_detectors', 'wen_columns', 'baseline_columns', 'truth_columns', 'trigger_tokens',
+           'explanation_columns', 'score_conditions', 'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates',
+           'mean_sd', 'copy_correlation', 'arms_table', 'bench_headline', 'plot_arm_scores', 'plot_comparison_rocs',
+           'plot_arm_gallery']
 
 # %% ../nbs/04b_benchmark.ipynb #13d30450
 ARMS = ('A', 'B', 'C', 'D', 'E', 'F')   # planted A–D, ordinary training conditions E, novel conditions F
@@ -103,6 +110,40 @@ def compare(tabs,                  # one table, or {training seed: table}
     tabs = tabs if isinstance(tabs, dict) else {0: tabs}
     return [compare_one(tabs, name, det, **kw) for name in names for det in detectors]
 
+# %% ../nbs/04b_benchmark.ipynb #d5d59967
+def fit_combination(tab:pd.DataFrame,         # scored tables of the calibration seeds, concatenated
+                    features:list,            # the columns combined
+                    target:str='memorized'    # the truth fitted
+                   ):
+    "A scorer `tab -> (N,)` fitted on `tab`: standardized `features` in a class-balanced logistic regression."
+    tab = tab[tab[features].notna().all(1)]
+    sc = StandardScaler().fit(tab[features].to_numpy(float))
+    lr = LogisticRegression(class_weight='balanced', max_iter=1000)
+    lr.fit(sc.transform(tab[features].to_numpy(float)), tab[target].to_numpy(bool))
+    def score(t):
+        z, ok = np.full(len(t), np.nan), t[features].notna().all(1).to_numpy()
+        if ok.any(): z[ok] = lr.decision_function(sc.transform(t.loc[ok, features].to_numpy(float)))
+        return z
+    score.weights = dict(zip(features, lr.coef_[0].round(4).tolist()))
+    return score
+
+# %% ../nbs/04b_benchmark.ipynb #27530d98
+def combine_loso(tabs:dict,      # {training seed: scored table}
+                 features:list,  # the columns combined
+                 name:str='combined'
+                ) -> tuple:
+    "Tables with column `name`: each seed scored by a `fit_combination` of the other seeds; {seed: weights}."
+    out, fits = {}, {}
+    for s, t in tabs.items():
+        rest = [o for r, o in tabs.items() if r != s]
+        if not features or not rest or not any(o.memorized.any() for o in rest):
+            out[s] = t.assign(**{name: np.nan})
+            continue
+        f = fit_combination(pd.concat(rest), features)
+        out[s] = t.assign(**{name: f(t)})
+        fits[s] = {'fitted_on': [r for r in tabs if r != s], 'weights': f.weights}
+    return out, fits
+
 # %% ../nbs/04b_benchmark.ipynb #4f40b4e9
 @dataclass
 class BenchScoring(Config):
@@ -114,6 +155,8 @@ class BenchScoring(Config):
     m_base: int = 4                      # further generations (the next noise seeds) of the baselines
     n: int = 4                           # noise seeds of the multi-seed Wen score
     k: int = 5                           # first steps of the multi-step Wen score
+    one_step: bool = True                # also the angle, attention entropy and step-1→2 change (combined)
+    explain: bool = True                 # the most significant token of each planted condition (A–C)
     steps: int = SAMPLING.steps          # sampling steps
     guidance: float = SAMPLING.guidance  # CFG scale of the generations and trajectories
     sampler: str = SAMPLING.sampler      # 'ddim' or 'dpm'
@@ -124,16 +167,22 @@ class BenchScoring(Config):
     bs: int = 256                        # images per batch
 
 # %% ../nbs/04b_benchmark.ipynb #766bd94d
+def one_step_features(sc:BenchScoring) -> list[str]:
+    "The columns the combined detector reads: Wen's norm, angle, attention entropy (step 1), change (1→2)."
+    n = sc.n
+    return [f'wen_k1_n{n}', f'angle_k1_n{n}', f'attn_k1_n{n}', f'change_k2_n{n}'] if sc.one_step else []
+
 def bench_detectors(sc:BenchScoring) -> list[str]:
-    "The detector columns a benchmark table holds (Wen's, no-CFG, the baselines)."
+    "The detector columns a benchmark table holds (Wen's, no-CFG, the one-step ones, the baselines)."
     k, n = sc.k, sc.n
-    return ['wen_k1_n1', f'wen_k1_n{n}', f'wen_k{k}_n1', f'wen_k{k}_n{n}', f'nocfg_k{k}_n{n}',
-            'carlini', 'nn', 'loss']
+    return (['wen_k1_n1', f'wen_k1_n{n}', f'wen_k{k}_n1', f'wen_k{k}_n{n}', f'nocfg_k{k}_n{n}']
+            + one_step_features(sc)[1:] + ['combined'] * sc.one_step + ['carlini', 'nn', 'loss'])
 
 # %% ../nbs/04b_benchmark.ipynb #7723da6e
 def main_detectors(sc:BenchScoring) -> list[str]:
-    "The detectors figures and headlines show: Wen's cheapest and strongest, no-CFG, and the baselines."
-    return ['wen_k1_n1', f'wen_k{sc.k}_n{sc.n}', f'nocfg_k{sc.k}_n{sc.n}', 'carlini', 'nn', 'loss']
+    "The detectors figures and headlines show: Wen's cheapest and strongest, no-CFG, combined, the baselines."
+    return (['wen_k1_n1', f'wen_k{sc.k}_n{sc.n}', f'nocfg_k{sc.k}_n{sc.n}'] + ['combined'] * sc.one_step
+            + ['carlini', 'nn', 'loss'])
 
 # %% ../nbs/04b_benchmark.ipynb #ffc222bd
 def wen_columns(model,            # a `CondUNet`
@@ -142,12 +191,15 @@ def wen_columns(model,            # a `CondUNet`
                 sc:BenchScoring,  # the scoring settings
                 seed:int          # first noise seed
                ) -> dict:
-    "Wen's score at k ∈ {1, k} × n ∈ {1, n} on CFG trajectories, and at k, n without guidance: {name: (C,)}."
+    "Wen's score at k ∈ {1, k} × n ∈ {1, n} with and without CFG; angle, attention, change: {name: (C,)}."
     kw = dict(n=sc.n, k=sc.k, seed=seed, steps=sc.steps, sampler=sc.sampler, bs=sc.bs)
-    g = step_norms(model, tokens, mask, guidance=sc.guidance, **kw)
+    f = step_features(model, tokens, mask, guidance=sc.guidance, attention=sc.one_step, **kw)
     u = step_norms(model, tokens, mask, guidance=1., **kw)
-    return (score_columns(g, ks=(1, sc.k), ns=(1, sc.n))
-            | score_columns(u, ks=(sc.k,), ns=(sc.n,), prefix='nocfg'))
+    one = {} if not sc.one_step else {
+        f'angle_k1_n{sc.n}': f['angle'][:, :, 0].mean(1), f'attn_k1_n{sc.n}': f['attn'][:, :, 0].mean(1),
+        f'change_k2_n{sc.n}': (f['norm'][:, :, 1] - f['norm'][:, :, 0]).mean(1)}
+    return (score_columns(f['norm'], ks=(1, sc.k), ns=(1, sc.n))
+            | score_columns(u, ks=(sc.k,), ns=(sc.n,), prefix='nocfg') | one)
 
 # %% ../nbs/04b_benchmark.ipynb #25bd4eaa
 def baseline_columns(model,           # a `CondUNet`
@@ -182,6 +234,38 @@ def truth_columns(x,               # generations (C,m,1,S,S) in [-1,1]
             'nn_dist': np.median(ev['dist'], 1), 'nn_ssim': np.median(ev['ssim'], 1),
             'nn_is_source': (ev['nn'] == np.asarray(source)[:, None]).mean(1)}
 
+# %% ../nbs/04b_benchmark.ipynb #d4f429b4
+def trigger_tokens(cond:str,  # a planted condition
+                   vocab      # the model's vocabulary
+                  ) -> set:
+    "A planted condition's trigger: its marker token (arms A, B), else its findings (C: unseen combination)."
+    toks = vocab.parse(cond)
+    return {t for t in toks if t.startswith('<mark')} or {t for t in toks if t in FINDINGS}
+
+# %% ../nbs/04b_benchmark.ipynb #86e6afd3
+EXPLAINED = ('A', 'B', 'C')   # arms whose condition holds a planted trigger
+
+def explanation_columns(model,           # a `CondUNet`
+                        data,            # its training `XrayData`
+                        tab:pd.DataFrame,# the conditions (cond, arm)
+                        sc:BenchScoring, # the scoring settings
+                        seed:int         # noise seed of the significance
+                       ) -> dict:
+    "Per planted condition (arms A–C): its most significant token, is it the trigger, the chance of that."
+    rows = np.flatnonzero(tab.arm.isin(EXPLAINED).to_numpy())
+    top, hit, chance = np.full(len(tab), None, object), np.full(len(tab), np.nan), np.full(len(tab), np.nan)
+    if len(rows):
+        conds = list(tab.cond.iloc[rows])
+        tok, msk = data.vocab.batch(conds, max_len=data.max_len)
+        sig = token_significance(model, tok, msk, n=1, k=1, seed=seed, steps=sc.steps, sampler=sc.sampler,
+                                 guidance=sc.guidance)
+        sig[~msk.numpy() | (tok == data.vocab.bos).numpy()] = -np.inf          # content tokens only
+        top[rows] = [data.vocab.itos[t] for t in tok[np.arange(len(rows)), sig.argmax(1)].tolist()]
+        trig = [trigger_tokens(c, data.vocab) for c in conds]
+        hit[rows] = [t in g for t, g in zip(top[rows], trig)]
+        chance[rows] = [len(g) / (len(data.vocab.parse(c))) for g, c in zip(trig, conds)]
+    return {'top_token': top, 'top_is_trigger': hit, 'trigger_chance': chance}
+
 # %% ../nbs/04b_benchmark.ipynb #44176983
 def score_conditions(model,           # a trained `CondUNet`
                      data,            # its training `XrayData`
@@ -195,9 +279,10 @@ def score_conditions(model,           # a trained `CondUNet`
     max_dist, min_ssim = copy_threshold(data), ssim_threshold(data, sc.q_ssim)
     x = generate(model, tok, msk, m=sc.m, seed=sc.seed, steps=sc.steps, sampler=sc.sampler,
                  guidance=sc.guidance, bs=sc.bs, progress=progress)
+    ex = explanation_columns(model, data, tab, sc, sc.seed + WEN_SEED_OFFSET) if sc.explain else {}
     out = tab.assign(**truth_columns(x, data, tab.source, max_dist, min_ssim, sc.share),
                      **wen_columns(model, tok, msk, sc, sc.seed + WEN_SEED_OFFSET),
-                     **baseline_columns(model, data, conds, sc, max_dist))
+                     **baseline_columns(model, data, conds, sc, max_dist), **ex)
     cal = calibration_conditions(data, conds, sc.n_cal, sc.seed)
     cal_sc = wen_columns(model, *data.vocab.batch(cal, max_len=data.max_len), sc, sc.seed + CALIB_SEED_OFFSET)
     return out, {'max_dist': max_dist, 'min_ssim': min_ssim, 'n_cal': len(cal),
@@ -219,6 +304,22 @@ def share_ci(k:int,           # successes
     "Exact (Clopper–Pearson) interval of the proportion k/n: [low, high]."
     ci = binomtest(int(k), int(n)).proportion_ci(level, method='exact')
     return [float(ci.low), float(ci.high)]
+
+# %% ../nbs/04b_benchmark.ipynb #f28c286f
+def explanation_check(tabs:dict # {seed: scored table with `top_is_trigger`}
+                     ) -> list[dict]:
+    "Per planted arm (and A + C): share of conditions whose top significant token is the trigger, CI, chance."
+    t = pd.concat(tabs.values())
+    if 'top_is_trigger' not in t: return []
+    t = t[t.top_is_trigger.notna()]
+    out = []
+    for name, arms in [(a, [a]) for a in EXPLAINED] + [('A+C', ['A', 'C'])]:
+        g = t[t.arm.isin(arms)]
+        k, n = int(g.top_is_trigger.sum()), len(g)
+        out.append({'arms': name, 'n': n, 'top1_is_trigger': k / n if n else None,
+                    'ci': share_ci(k, n) if n else None,
+                    'chance': float(g.trigger_chance.mean()) if n else None})
+    return out
 
 # %% ../nbs/04b_benchmark.ipynb #d4725a2a
 def flag_rates(tab:pd.DataFrame, # a scored benchmark table (truth and detector columns)

@@ -254,6 +254,8 @@ LABELS = {
     'forwards': 'UNet evaluations', 'seeds': 'Training seeds', 'n_pos': 'Positives', 'n_neg': 'Negatives',
     'n_planted': 'Planted conditions', 'n_controls': 'Control conditions', 'wen_k': 'Wen',
     'nocfg_k': 'Wen, sampled without guidance', 'wen_ownnull_k': 'Wen, own ∅ token',
+    'angle_k': 'Guidance angle', 'attn_k': 'Cross-attention entropy', 'change_k': 'Norm change from step 1',
+    'combined': 'Combined one-step (fitted on other seeds)',
     'carlini': 'Carlini et al. (clique of generations)', 'nn': 'Nearest-neighbour distance',
     'loss': 'Denoising loss', 'contrast_max': 'Token contrast (max)',
     'contrast_mean': 'Token contrast (mean)',

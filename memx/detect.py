@@ -7,6 +7,8 @@ from __future__ import annotations
 import time, warnings
 from contextlib import contextmanager
 import numpy as np, pandas as pd, torch
+import torch.nn.functional as F
+from diffusers.models.attention_processor import Attention
 from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score, roc_curve
 from .core import label
@@ -16,12 +18,13 @@ from .model import (SAMPLING, sample, make_scheduler, guidance_norm, generation_
 from .similarity import nearest_training, copy_threshold
 
 # %% auto #0
-__all__ = ['NOT_DETECTORS', 'first_steps', 'count_forwards', 'step_norms', 'wen_scores', 'score_columns', 'first_eps',
-           'token_contrast', 'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique',
-           'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary',
-           'threshold_at_fpr', 'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr', 'roc_with_ci',
-           'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report',
-           'explain_top', 'detect_figures']
+__all__ = ['STEP_FEATURES', 'NOT_DETECTORS', 'first_steps', 'count_forwards', 'CrossAttnRecorder', 'token_entropy',
+           'step_features', 'step_norms', 'wen_scores', 'score_columns', 'first_eps', 'token_contrast',
+           'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique', 'carlini_scores',
+           'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary', 'threshold_at_fpr',
+           'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr', 'roc_with_ci', 'plot_roc', 'plot_score_hist',
+           'auc_grid', 'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report', 'explain_top',
+           'detect_figures']
 
 # %% ../nbs/04_detect.ipynb #3cfc7c61
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
@@ -49,6 +52,69 @@ def count_forwards(*models):
     finally:
         for h in hs: h.remove()
 
+# %% ../nbs/04_detect.ipynb #81c6c5ea
+class CrossAttnRecorder:
+    "Inside `with`: the token distribution of each cross-attention layer of `model`'s forwards, averaged."
+    def __init__(self, model, on:bool=True):
+        cross = lambda m: isinstance(m, Attention) and m.is_cross_attention
+        self.mods = [m for m in model.modules() if on and cross(m)]
+        self.sum, self.n = None, 0
+    def __enter__(self):
+        self.hooks = [m.register_forward_pre_hook(self._hook, with_kwargs=True) for m in self.mods]
+        return self
+    def __exit__(self, *exc):
+        for h in self.hooks: h.remove()
+    def _hook(self, attn, args, kw):
+        "Add this layer's attention over the tokens (B,L), mean over heads and image positions."
+        hs, ctx = args[0] if args else kw['hidden_states'], kw['encoder_hidden_states']
+        B, L = ctx.shape[:2]
+        q, k = attn.head_to_batch_dim(attn.to_q(hs)), attn.head_to_batch_dim(attn.to_k(ctx))
+        p = attn.get_attention_scores(q, k, attn.prepare_attention_mask(kw.get('attention_mask'), L, B))
+        p = p.view(B, -1, *p.shape[1:]).mean((1, 2))
+        self.sum, self.n = p if self.sum is None else self.sum + p, self.n + 1
+    def take(self) -> torch.Tensor:
+        "The token distribution (B,L) averaged over the layers run since the last `take`."
+        if not self.n: raise RuntimeError("no cross-attention layer ran since the last take()")
+        out, self.sum, self.n = self.sum / self.n, None, 0
+        return out
+
+# %% ../nbs/04_detect.ipynb #f30a01a9
+def token_entropy(p) -> torch.Tensor:
+    "Entropy (nats) of each row of token distributions `p` (B,L)."
+    p = p.float()
+    return -(p * p.clamp_min(1e-12).log()).sum(1)
+
+# %% ../nbs/04_detect.ipynb #d4349274
+STEP_FEATURES = ('norm', 'angle', 'attn')   # `step_features`' readings of each step
+
+def step_features(model,                            # a `CondUNet`
+                  tokens,                           # conditions (C,L) token ids
+                  mask=None,                        # (C,L) True on real tokens; default tokens != pad
+                  n:int=1,                          # generations per condition (seeds `seed`..`seed+n-1`)
+                  k:int=1,                          # first sampling steps read (then sampling stops)
+                  seed:int=SAMPLING.seed,           # first noise seed
+                  steps:int=SAMPLING.steps,         # sampling steps of the sampler (fixes the timesteps)
+                  sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
+                  guidance:float=SAMPLING.guidance, # CFG scale of the trajectory (irrelevant at k = 1)
+                  uncond_model=None,                # ∅ from this model (two-model form); default: `model`
+                  bs:int=256,                       # (condition, generation) rows per batch
+                  attention:bool=True,              # also the cross-attention entropy (else NaN)
+                  progress:bool=False               # show a progress bar over batches
+                 ) -> dict:
+    "Norm, angle, attention entropy at the first `k` steps of `n` generations per condition: {name: (C,n,k)}."
+    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
+    out = torch.full((len(STEP_FEATURES), len(tr), k), float('nan'))
+    with CrossAttnRecorder(model, on=attention) as att:
+        for s in _progress(range(0, len(tr), bs), progress):
+            def rec(i, t, xt, eps_c, eps_u, s=s):
+                d, u = (eps_c.float() - eps_u.float()).flatten(1), eps_u.float().flatten(1)
+                r = slice(s, s + len(xt))
+                out[0, r, i], out[1, r, i] = d.norm(dim=1).cpu(), F.cosine_similarity(d, u, dim=1).cpu()
+                if attention: out[2, r, i] = token_entropy(att.take()[:len(xt)]).cpu()
+            first_steps(model, k, rec, tr[s:s + bs], mr[s:s + bs], seeds=seeds[s:s + bs], steps=steps,
+                        sampler=sampler, guidance=guidance, uncond_model=uncond_model)
+    return {name: out[j].view(-1, n, k).numpy() for j, name in enumerate(STEP_FEATURES)}
+
 # %% ../nbs/04_detect.ipynb #4f06a15d
 def step_norms(model,                            # a `CondUNet`
                tokens,                           # conditions (C,L) token ids
@@ -64,13 +130,8 @@ def step_norms(model,                            # a `CondUNet`
                progress:bool=False               # show a progress bar over batches
               ) -> np.ndarray:
     "‖ε(x_t,c) − ε(x_t,∅)‖₂ at the first `k` steps of `n` generations per condition `tokens` (C,L): (C,n,k)."
-    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
-    out = torch.zeros(len(tr), k)
-    for s in _progress(range(0, len(tr), bs), progress):
-        def rec(i, t, xt, eps_c, eps_u, s=s): out[s:s + len(xt), i] = guidance_norm(eps_c, eps_u).cpu()
-        first_steps(model, k, rec, tr[s:s + bs], mr[s:s + bs], seeds=seeds[s:s + bs], steps=steps,
-                    sampler=sampler, guidance=guidance, uncond_model=uncond_model)
-    return out.view(-1, n, k).numpy()
+    return step_features(model, tokens, mask, n, k, seed, steps, sampler, guidance, uncond_model, bs,
+                         attention=False, progress=progress)['norm']
 
 # %% ../nbs/04_detect.ipynb #525c78e2
 def _first_noise(model, n:int, seed:int, steps:int, sampler:str) -> tuple:
@@ -498,8 +559,8 @@ def detect_scores(model,                            # a `CondUNet`
     ms = (model, uncond_model)
     kw = dict(seed=seed, steps=steps, sampler=sampler, guidance=guidance, uncond_model=uncond_model)
     step_norms(model, tok[:1], msk[:1], **kw)                                             # warm-up, not timed
-    wen = lambda j: wen_scores(model, tok, msk, n=j, seed=seed, steps=steps, sampler=sampler,
-                               uncond_model=uncond_model)                                 # Wen's k=1 fast path
+    wen = lambda j: wen_scores(model, tok, msk, n=j, seed=seed, steps=steps, sampler=sampler,  # k=1 fast path
+                               uncond_model=uncond_model)
     cost = {f'wen_k1_n{j}': _timed(lambda: wen(j), *ms)[1] for j in sorted({1, n})}
     cost[f'wen_k5_n{n}'] = _timed(lambda: step_norms(model, tok, msk, n=n, k=5, **kw), *ms)[1]
     norms, cost[f'wen_kall_n{n}'] = _timed(lambda: step_norms(model, tok, msk, n=n, k=steps,

@@ -20,7 +20,7 @@ from .detect import wen_scores, roc_summary
 from .mitigate import mem_filter_callbacks
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_summary', 'write_bench', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_tables', 'bench_summary', 'write_bench', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
@@ -272,7 +272,8 @@ from .mitigate import MitigationBench
 from .core import atomic_write_text, save_figure
 from .benchmark import (BenchScoring, bench_detectors, main_detectors, arm_conditions, score_conditions,
                             twin_conditions, compare, copy_correlation, arms_table, flag_rates,
-                            bench_headline, plot_arm_scores, plot_comparison_rocs, plot_arm_gallery)
+                            bench_headline, plot_arm_scores, plot_comparison_rocs, plot_arm_gallery,
+                            combine_loso, one_step_features, explanation_check)
 
 # %% ../nbs/04b_benchmark.ipynb #9d45dc3f
 def bench_base() -> ExperimentConfig:
@@ -347,12 +348,19 @@ def _calibrated(tabs:dict, infos:dict) -> list[dict]:
     "Per seed and calibrated detector: the share flagged above the calibration threshold, by empirical truth."
     return [r | {'seed': s} for s, t in tabs.items() for r in flag_rates(t, infos[s]['thresholds'])]
 
+# %% ../nbs/04b_benchmark.ipynb #f7e97f05
+def bench_tables(bc:BenchConfig, # the benchmark
+                 loaded:dict     # {seed: `load_bench_run`} of its scored runs
+                ) -> tuple:
+    "The scored tables {seed: table} with the `combined` column (`combine_loso`), and its fits."
+    return combine_loso({s: v[0] for s, v in loaded.items()}, one_step_features(bc.scoring))
+
 # %% ../nbs/04b_benchmark.ipynb #70157f16
 def bench_summary(bc:BenchConfig, # the benchmark
                   loaded:dict     # {seed: `load_bench_run`} of its scored runs
                  ) -> dict:
     "Everything `memx-bench` reports, from the scored runs of `bc` (`bench_score_run`): benchmark.json."
-    tabs, infos = {s: v[0] for s, v in loaded.items()}, {s: v[1] for s, v in loaded.items()}
+    (tabs, fits), infos = bench_tables(bc, loaded), {s: v[1] for s, v in loaded.items()}
     dets = bench_detectors(bc.scoring)
     out = {'seeds': list(bc.seeds), 'detectors': dets, 'comparisons': compare(tabs, dets, n_boot=bc.n_boot),
            'arms': arms_table(tabs, n_boot=bc.n_boot).reset_index().to_dict('records'),
@@ -360,6 +368,9 @@ def bench_summary(bc:BenchConfig, # the benchmark
            'truth': {s: {k: infos[s][k] for k in ('max_dist', 'min_ssim', 'n_cal')} for s in bc.seeds},
            'pixel_vs_ssim_agreement': {s: float((t.memorized == t.memorized_pixel).mean())
                                        for s, t in tabs.items()},
+           'explanation': explanation_check(tabs),
+           'combined': {'features': one_step_features(bc.scoring), 'fits': fits,
+                        'method': 'logistic regression on standardized columns, fitted on the other seeds'},
            'config': bc.to_dict(),
            'seconds': {s: infos[s]['seconds'] for s in bc.seeds}}
     if bc.twin:
@@ -375,7 +386,7 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
     "Summarize `bc` into results/benchmark.{json,csv}, arms.csv, bench_headline.csv, figures/bench_*.png."
     import matplotlib.pyplot as plt
     root, loaded = Path(bc.runs)/bc.name, {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
-    summ, tabs = bench_summary(bc, loaded), {s: v[0] for s, v in loaded.items()}
+    summ, tabs = bench_summary(bc, loaded), bench_tables(bc, loaded)[0]
     save_json(summ, root/'results'/'benchmark.json')
     atomic_write_text(root/'results'/'benchmark.csv',
                       pd.concat([t.assign(seed=s) for s, t in tabs.items()]).to_csv(index=False))
