@@ -152,7 +152,8 @@ SECTIONS = [
               'to judge.'),
     dict(id='benchmark', title='Detection benchmark: against empirical copies', runs='all',
          tables={'bench_headline': 'AUC and TPR of each detector, per comparison',
-                 'arms': 'Per arm: memorized share and AUC against arm E'},
+                 'arms': 'Per arm: memorized share and AUC against arm E',
+                 'explanation': 'Top significant token = the planted trigger, against chance'},
          figures={'bench_roc': 'ROC curves per comparison and detector',
                   'bench_arm_scores': 'Scores per arm, memorized conditions in red',
                   'bench_gallery': 'Generations of each arm beside their source and nearest training images'},
@@ -163,7 +164,9 @@ SECTIONS = [
               'every AUC and TPR has its n, a 95% bootstrap interval and the spread over seeds. An AUC of '
               '0.5 is chance and 1 a perfect ranking: a useful detector ranks memorized conditions first '
               'with an interval clear of 0.5, and its A vs B AUC tells whether it reacts to duplicated '
-              'images or only to rare tokens.'),
+              'images or only to rare tokens. "Combined" joins the one-step readings (the norm, the angle '
+              'of the guidance direction, the cross-attention entropy, the change of the norm from step 1 '
+              'to 2) with weights fitted on the other training seeds only.'),
     dict(id='detect', title='Detection and explanation (Wen et al.)', runs='variants',
          tables={'detect.detectors': 'Detectors: planted against control conditions, with their cost'},
          figures={'roc': 'ROC curves: planted against control conditions',

@@ -392,6 +392,9 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
                       pd.concat([t.assign(seed=s) for s, t in tabs.items()]).to_csv(index=False))
     atomic_write_text(root/'results'/'arms.csv', pd.DataFrame(summ['arms']).to_csv(index=False))
     atomic_write_text(root/'results'/'bench_headline.csv', bench_headline(summ).to_csv(index=False))
+    if summ['explanation']:
+        ex = pd.DataFrame(summ['explanation'])
+        atomic_write_text(root/'results'/'explanation.csv', ex.to_csv(index=False))
     save_figure(plot_comparison_rocs(tabs, main_detectors(bc.scoring)), root/'figures'/'bench_roc.png',
                 dpi=130)
     t0, i0, x0 = loaded[bc.seeds[0]]
