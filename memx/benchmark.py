@@ -15,8 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from .data import FINDINGS
 from .detect import (token_significance, step_features, step_norms, score_columns, carlini_scores,
-                         nn_scores, loss_scores,
-                         threshold_at_fpr,
+                         nn_scores, loss_scores, threshold_at_fpr,
                          fp_allowed, auc_tpr, bootstrap_auc_tpr)
 from .mitigate import calibration_conditions
 
@@ -263,7 +262,7 @@ def explanation_columns(model,           # a `CondUNet`
         top[rows] = [data.vocab.itos[t] for t in tok[np.arange(len(rows)), sig.argmax(1)].tolist()]
         trig = [trigger_tokens(c, data.vocab) for c in conds]
         hit[rows] = [t in g for t, g in zip(top[rows], trig)]
-        chance[rows] = [len(g) / (len(data.vocab.parse(c))) for g, c in zip(trig, conds)]
+        chance[rows] = [len(g) / len(data.vocab.parse(c)) for g, c in zip(trig, conds)]
     return {'top_token': top, 'top_is_trigger': hit, 'trigger_chance': chance}
 
 # %% ../nbs/04b_benchmark.ipynb #44176983

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #f6b7457c
 from __future__ import annotations
-import collections, hashlib, io, json, os, random, textwrap, time, warnings
+import collections, hashlib, json, os, random, textwrap, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -701,8 +701,8 @@ def _warn_skipped(man, cfg, folder):
         raise ValueError(f"cannot read image {sk[0]['path']} ({sk[0]['error']}); strict mode")
     if sk:
         n = collections.Counter(skip_kind(s['error']) for s in sk)
-        why = f"{n['missing']} missing, {n['unreadable']} unreadable" + (f", {n['inverted']} inverted"
-                                                                          if n['inverted'] else '')
+        kinds = ('missing', 'unreadable') + (('inverted',) if n['inverted'] else ())
+        why = ', '.join(f"{n[k]} {k}" for k in kinds)
         warnings.warn(f"skipped {len(sk)} of {man['n_requested']} image(s) ({why}), "
                       f"e.g. {sk[-1]['path']} ({sk[-1]['error']}); {where}")
     if inv:

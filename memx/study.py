@@ -356,11 +356,12 @@ def bench_tables(bc:BenchConfig, # the benchmark
     return combine_loso({s: v[0] for s, v in loaded.items()}, one_step_features(bc.scoring))
 
 # %% ../nbs/04b_benchmark.ipynb #70157f16
-def bench_summary(bc:BenchConfig, # the benchmark
-                  loaded:dict     # {seed: `load_bench_run`} of its scored runs
+def bench_summary(bc:BenchConfig,  # the benchmark
+                  loaded:dict,     # {seed: `load_bench_run`} of its scored runs
+                  tables=None      # `bench_tables(bc, loaded)` when already made
                  ) -> dict:
     "Everything `memx-bench` reports, from the scored runs of `bc` (`bench_score_run`): benchmark.json."
-    (tabs, fits), infos = bench_tables(bc, loaded), {s: v[1] for s, v in loaded.items()}
+    (tabs, fits), infos = tables or bench_tables(bc, loaded), {s: v[1] for s, v in loaded.items()}
     dets = bench_detectors(bc.scoring)
     out = {'seeds': list(bc.seeds), 'detectors': dets, 'comparisons': compare(tabs, dets, n_boot=bc.n_boot),
            'arms': arms_table(tabs, n_boot=bc.n_boot).reset_index().to_dict('records'),
@@ -386,7 +387,8 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
     "Summarize `bc` into results/benchmark.{json,csv}, arms.csv, bench_headline.csv, figures/bench_*.png."
     import matplotlib.pyplot as plt
     root, loaded = Path(bc.runs)/bc.name, {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
-    summ, tabs = bench_summary(bc, loaded), bench_tables(bc, loaded)[0]
+    tables = bench_tables(bc, loaded)
+    summ, tabs = bench_summary(bc, loaded, tables), tables[0]
     save_json(summ, root/'results'/'benchmark.json')
     atomic_write_text(root/'results'/'benchmark.csv',
                       pd.concat([t.assign(seed=s) for s, t in tabs.items()]).to_csv(index=False))
