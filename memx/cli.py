@@ -76,8 +76,8 @@ def quick_bench(**kw) -> BenchConfig:
 # %% ../nbs/08_cli.ipynb #ec0d6ce5
 def quick_mitigation(**kw) -> MitigationBench:
     "A `MitigationBench` for CI and a first look: one knob per method, small sets."
-    return MitigationBench(knobs={'inference': [5.], 'guidance': [1.], 'rna': [2.]}, n_reference=64,
-                           n_classifier=128, clf_epochs=3, n_calib=16, n_boot=20).replace(**kw)
+    return MitigationBench(knobs={'inference': [5.], 'guidance': [1.], 'rna': [2.], 'delayed': [500.]},
+                           n_reference=64, n_classifier=128, clf_epochs=3, n_calib=16, n_boot=20).replace(**kw)
 
 # %% ../nbs/08_cli.ipynb #d9779347
 def quick_study(**kw) -> StudyConfig:
@@ -611,7 +611,7 @@ def _csv_list(s:str|None, # comma-separated values, or None
 @call_parse
 @user_errors
 def memx_mitigate(run:str,           # a run folder written by `memx-train` (variant 'cfg')
-                  method:str='all',  # 'inference', 'guidance', 'rna', a comma-separated list, or 'all'
+                  method:str='all',  # one of `METHODS`, a comma-separated list of them, or 'all'
                   # comma-separated knob values for the chosen method(s) (default: the config's sweep)
                   knobs:str=None,
                   # comma-separated run folders trained with a mitigation, measured beside it

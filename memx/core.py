@@ -288,7 +288,9 @@ LABELS = {
     'rna': 'Noisy condition embedding', 'memfilter': 'Training-time filter',
     'filter': 'Training-time filter', 'dedup': 'De-duplicated training set',
     'inference@': 'Inference-time optimization (target: percentile {})', 'guidance@': 'Guidance scale {}',
-    'rna@': 'Noisy condition embedding (scale {})', 'memfilter@': 'Training-time filter (τ: percentile {})',
+    'rna@': 'Noisy condition embedding (scale {})',
+    'delayed': 'Delayed guidance', 'opposite': 'Opposite guidance',
+    'delayed@': 'Delayed guidance (none while t ≥ {})', 'opposite@': 'Opposite guidance (s = −1 while t ≥ {})', 'memfilter@': 'Training-time filter (τ: percentile {})',
     # the rest of the report
     'value': 'Value', 'version': 'Version', 'TPR@1%FPR': 'TPR at 1% FPR',
     's / generation': 'Seconds per generation',

@@ -25,11 +25,11 @@ from .validate import frechet_distance
 __all__ = ['METHODS', 'CHANGES', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms',
            'calibrate_l_target', 'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups',
            'dedup_rows', 'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'condition_keys',
-           'filter_precision_recall', 'MitigateConfig', 'generate_with', 'calibration_conditions', 'detection_setup',
-           'plot_tradeoff', 'tradeoff_figure', 'plot_before_after', 'mitigation_summary', 'MitigationBench',
-           'poly_kernel', 'mmd2', 'mean_auroc', 'quality_replicates', 'copy_replicates', 'summarize_replicates',
-           'mitigation_table', 'with_ci', 'mitigation_headline', 'filter_table', 'plot_tradeoff_ci',
-           'mitigation_figure', 'group_fidelity']
+           'filter_precision_recall', 'MitigateConfig', 'delayed_guidance', 'method_guidance', 'generate_with',
+           'calibration_conditions', 'detection_setup', 'plot_tradeoff', 'tradeoff_figure', 'plot_before_after',
+           'mitigation_summary', 'MitigationBench', 'poly_kernel', 'mmd2', 'mean_auroc', 'quality_replicates',
+           'copy_replicates', 'summarize_replicates', 'mitigation_table', 'with_ci', 'mitigation_headline',
+           'filter_table', 'plot_tradeoff_ci', 'mitigation_figure', 'group_fidelity']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -351,14 +351,17 @@ class MitigateConfig(Config):
     "What `mitigate_run` measures: the evaluation set, sampling, detection and each method's knob sweep."
     methods: list[str] = field(default_factory=lambda: ['inference', 'guidance', 'rna'])
     knobs: dict = field(default_factory=lambda: {'inference': [75., 50., 25., 10., 5., 1.],
-                                                 'guidance': [2., 1.5, 1.], 'rna': [0.5, 1., 2., 4.]})
+                                                 'guidance': [2., 1.5, 1.], 'rna': [0.5, 1., 2., 4.],
+                                                 'delayed': [900., 800., 500.], 'opposite': [900., 800.]})
     gallery: dict = field(default_factory=lambda: {'inference': 5.,  # knob shown in the gallery
-                                                   'guidance': 1., 'rna': 2.})
+                                                   'guidance': 1., 'rna': 2., 'delayed': 800.,
+                                                   'opposite': 800.})
     n_controls: int = 32                # evaluation controls (seeded, as `memx.study.eval_conditions`)
     n_calib: int = 128                  # further control conditions: detection threshold and l_target
     n_samples: int = 4                  # generations per condition, seeds seed…seed+n_samples-1
     steps: int = SAMPLING.steps         # sampling steps
     guidance: float = SAMPLING.guidance # CFG scale of the reference (and of every method but 'guidance')
+    opposite: float = -1.               # 'opposite': the CFG scale while t >= the transition (knob)
     sampler: str = SAMPLING.sampler     # 'ddim' | 'dpm'
     fpr: float = 0.05                   # detection threshold flags at most this share of calibration controls
     wen_n: int = 4                      # seeds of each condition's detection score
@@ -372,7 +375,26 @@ class MitigateConfig(Config):
         if miss := [m for m in self.methods if m not in self.knobs]:
             raise ValueError(f"no knob values for {miss}")
 
-METHODS = ('inference', 'guidance', 'rna')
+METHODS = ('inference', 'guidance', 'rna', 'delayed', 'opposite')
+
+# %% ../nbs/06_mitigate.ipynb #afd42c39
+def delayed_guidance(model:CondUNet,   # the model (its noise schedule)
+                     transition:float, # timestep t of the transition point (0…T)
+                     before:float,     # CFG scale while t >= `transition` (0: no guidance, < 0: opposite)
+                     after:float,      # CFG scale from then on
+                     steps:int=SAMPLING.steps, sampler:str=SAMPLING.sampler) -> list[float]:
+    "Per-step CFG scales of Jain et al.'s static schedule: `before` at the start of sampling, then `after`."
+    ts = make_scheduler(model.config, sampler, steps).timesteps
+    return [before if int(t) >= transition else after for t in ts]
+
+# %% ../nbs/06_mitigate.ipynb #de7fb7cb
+def method_guidance(model:CondUNet, method:str, knob, c:MitigateConfig):
+    "The CFG scale (or per-step scales) `method` samples with at `knob`; `c.guidance` for the others."
+    if method == 'guidance': return knob
+    if method in ('delayed', 'opposite'):
+        return delayed_guidance(model, knob, 0. if method == 'delayed' else c.opposite, c.guidance,
+                                c.steps, c.sampler)
+    return c.guidance
 
 # %% ../nbs/06_mitigate.ipynb #22a37bcc
 def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:MitigateConfig, flag=None,
@@ -382,7 +404,7 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
     for i in (progress_bar(range(0, len(tokens), c.bs), leave=False) if progress
               else range(0, len(tokens), c.bs)):
         tk, mk, sd, t0 = tokens[i:i + c.bs], mask[i:i + c.bs], seeds[i:i + c.bs], time.perf_counter()
-        kw = dict(steps=c.steps, sampler=c.sampler, guidance=knob if method == 'guidance' else c.guidance)
+        kw = dict(steps=c.steps, sampler=c.sampler, guidance=method_guidance(model, method, knob, c))
         if method == 'inference':
             x, info = mitigated_sample(model, tk, mk, sd, l_target, flag=flag[i:i + c.bs], lr=c.lr,
                                        max_steps=c.max_steps, **kw)
@@ -393,7 +415,7 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
             x = sample(model, emb=noisy_embeddings(model, tk, mk, knob,
                                                    [s + EMB_NOISE_SEED_OFFSET for s in sd]),
                        mask=mk, seeds=sd, **kw)
-        elif method in ('none', 'guidance'): x = sample(model, tk, mk, seeds=sd, **kw)
+        elif method in ('none', 'guidance', 'delayed', 'opposite'): x = sample(model, tk, mk, seeds=sd, **kw)
         else: raise ValueError(f"unknown method {method!r}; choose from {('none',) + METHODS}")
         xs.append(x.cpu())
         cost['seconds'] += time.perf_counter() - t0
@@ -497,7 +519,7 @@ def mitigation_summary(df:pd.DataFrame, s:dict, c:MitigateConfig, trained=()) ->
 class MitigationBench(Config):
     "Mitigations re-measured on a benchmark's models: knobs, trained mitigations, fresh reference sets."
     knobs: dict = field(default_factory=lambda: {'inference': [25., 5., 1.], 'guidance': [1.5, 1.],
-                                                 'rna': [1., 2.]})
+                                                 'rna': [1., 2.], 'delayed': [800., 500.], 'opposite': [800., 500.]})
     filter_pct: float = 99.     # `MemFilter` τ: this percentile of held-out norms ('heldout' rule)
     filter_warmup: int = 2      # epochs before the filter starts
     dedup: bool = True          # also retrain each seed on its de-duplicated set (as many optimizer steps)

@@ -15,7 +15,7 @@ from .data import PAD, NULL, BOS
 # %% auto #0
 __all__ = ['BETA_SCHEDULES', 'PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'SAMPLING', 'ModelConfig', 'model_config', 'pool_tokens',
            'CondUNet', 'time_train_step', 'load_weights', 'make_scheduler', 'cfg_eps', 'guided_eps', 'SamplingConfig',
-           'sample', 'guidance_norm', 'generation_rows', 'generate', 'plot_samples']
+           'guidance_steps', 'sample', 'guidance_norm', 'generation_rows', 'generate', 'plot_samples']
 
 # %% ../nbs/02_model.ipynb #a28fa3b3
 BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
@@ -282,12 +282,21 @@ def _progress(it, on):
     from fastprogress.fastprogress import progress_bar
     return progress_bar(it, leave=False)
 
+# %% ../nbs/02_model.ipynb #eb336dcd
+def guidance_steps(guidance, # a CFG scale, or one scale per sampling step
+                   steps:int # sampling steps
+                  ) -> list[float]:
+    "The CFG scale of each of `steps` steps: a scale repeated, or a per-step schedule checked for length."
+    gs = [float(guidance)] * steps if np.ndim(guidance) == 0 else [float(g) for g in guidance]
+    if len(gs) != steps: raise ValueError(f"{len(gs)} guidance scales for {steps} sampling steps")
+    return gs
+
 # %% ../nbs/02_model.ipynb #90124572
 def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
            tokens=None,                     # conditions (B,L) token ids (or give `emb`)
            mask=None,                       # (B,L) True on real tokens; default tokens != pad
            steps:int=SAMPLING.steps,        # sampling steps
-           guidance:float=1.0,              # CFG scale s (1: the conditional prediction alone)
+           guidance:float=1.0,              # CFG scale s (1: conditional alone), or one scale per step
            sampler:str=SAMPLING.sampler,    # 'ddim' or 'dpm'
            seeds=None,                      # one noise seed per sample (B,); None: the global RNG
            emb=None,                        # token embeddings (B,L,D) instead of `tokens`
@@ -295,12 +304,13 @@ def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
            uncond_model:CondUNet|None=None, # ∅ from this model (two-model form)
            x_T=None,                        # initial noise (B,C,S,S) instead of `seeds`
            progress:bool=False):            # progress bar over the steps
-    "Images (B,C,S,S) in [-1,1] for conditions `tokens`/`mask` (B,L) or `emb` (B,L,D), CFG scale `guidance`."
+    "Images (B,C,S,S) in [-1,1] for conditions `tokens`/`mask` (B,L) or `emb` (B,L,D), CFG scale(s) `guidance`."
     cfg, dev = model.config, next(model.parameters()).device
     if sampler not in ('ddim', 'dpm'):
         raise ValueError(f"sampler {sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")
     sched = make_scheduler(cfg, sampler, steps)
-    need_u = guidance != 1 or callback is not None or uncond_model is not None
+    gs = guidance_steps(guidance, len(sched.timesteps))
+    need_u = any(g != 1 for g in gs) or callback is not None or uncond_model is not None
     with (torch.enable_grad() if emb is not None and emb.requires_grad else torch.no_grad()):
         if emb is None:
             emb, mask = model.embed(tokens.to(dev)), (tokens != PAD if mask is None else mask).to(dev)
@@ -311,7 +321,7 @@ def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
         for i, t in enumerate(_progress(sched.timesteps, progress)):
             eps_c, eps_u = cfg_eps(model, xt, t.to(dev), emb, mask, emb_u, mask_u, uncond_model)
             if callback is not None: callback(i, t, xt, eps_c, eps_u)
-            xt = sched.step(guided_eps(eps_c, eps_u, guidance), t, xt).prev_sample
+            xt = sched.step(guided_eps(eps_c, eps_u, gs[i]), t, xt).prev_sample
     return xt.clamp(-1, 1)
 
 # %% ../nbs/02_model.ipynb #1154dfb2

@@ -763,8 +763,8 @@ def _targets(summ:dict, tw:dict|None) -> dict:
     for lab, r in summ.items():
         if lab == 'none': continue
         mc, fc, dc = (r[k]['value'] for k in ('memorization_rate_change', 'fd_change', 'fidelity_change'))
-        if lab.startswith('inference'):
-            out[lab] = {'goal': '>= 80% fewer, FD rise <= 5%, fidelity drop <= 0.02',
+        if lab.split('@')[0] in ('inference', 'delayed', 'opposite'):
+            out[lab] = {'goal': '>= 80% fewer, FD rise <= 5%, fidelity drop <= 0.02',   # the same bar for all
                         'memorization_change': mc, 'fd_change': fc, 'fidelity_change': dc,
                         'met': mc <= -0.8 and fc <= 0.05 and dc >= -0.02}
         if lab == 'filter':
