@@ -19,6 +19,7 @@ from .datacheck import check_data, check_text
 from .testbed import TestbedConfig, ArmsConfig
 from .model import SAMPLING, SamplingConfig, CondUNet, model_config
 from .train import TrainConfig, world
+from .privacy import PrivacyConfig, privacy_table
 from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table, mitigation_headline
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
@@ -71,13 +72,16 @@ def quick_bench(**kw) -> BenchConfig:
     base = bench_base().replace(phantom_images=128, arms=ArmsConfig(a=2, b=2, c=2, d=2, copies=8),
                                 **{'train.epochs': 3, 'train.ckpt_every': 5})
     sc = BenchScoring(n_e=24, n_f=8, n_cal=16, m=2, m_base=2, n=2, k=2, steps=10)
-    return BenchConfig(name='bench_quick', base=base, seeds=[0, 1], scoring=sc, n_boot=200).replace(**kw)
+    pc = PrivacyConfig(n_train=256, n_calib=64, epochs=20, n_boot=50)
+    return BenchConfig(name='bench_quick', base=base, seeds=[0, 1], scoring=sc, n_boot=200,
+                       privacy=pc).replace(**kw)
 
 # %% ../nbs/08_cli.ipynb #ec0d6ce5
 def quick_mitigation(**kw) -> MitigationBench:
     "A `MitigationBench` for CI and a first look: one knob per method, small sets."
     return MitigationBench(knobs={'inference': [5.], 'guidance': [1.], 'rna': [2.], 'delayed': [500.]},
-                           n_reference=64, n_classifier=128, clf_epochs=3, n_calib=16, n_boot=20).replace(**kw)
+                           n_reference=64, n_classifier=128, clf_epochs=3, n_calib=16,
+                           n_boot=20).replace(**kw)
 
 # %% ../nbs/08_cli.ipynb #d9779347
 def quick_study(**kw) -> StudyConfig:
@@ -837,8 +841,9 @@ def memx_bench(config:str=None,     # a `BenchConfig` JSON file
     root = run_bench(bc, workers, progress=not quiet)
     hl = bench_headline(load_json(root/'results'/'benchmark.json'), detectors=main_detectors(bc.scoring))
     print(hl.to_string(index=False, float_format='%.3f'))
-    print(f"results in {root/'results'} (benchmark.json, benchmark.csv, arms.csv); "
+    print(f"results in {root/'results'} (benchmark.json, benchmark.csv, arms.csv, privacy.json); "
           f"figures in {root/'figures'}")
+    if bc.privacy: print(privacy_table(load_json(root/'results'/'privacy.json')).to_string(index=False))
     if bc.mitigation: print(mitigation_table(load_json(root/'results'/'mitigation.json')['mitigations'])[
         ['mitigation', 'memorization_rate', 'memorization_rate_change', 'fd_change', 'fidelity_change']
     ].to_string(index=False, float_format='%.3f'))

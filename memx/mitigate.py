@@ -519,7 +519,8 @@ def mitigation_summary(df:pd.DataFrame, s:dict, c:MitigateConfig, trained=()) ->
 class MitigationBench(Config):
     "Mitigations re-measured on a benchmark's models: knobs, trained mitigations, fresh reference sets."
     knobs: dict = field(default_factory=lambda: {'inference': [25., 5., 1.], 'guidance': [1.5, 1.],
-                                                 'rna': [1., 2.], 'delayed': [800., 500.], 'opposite': [800., 500.]})
+                                                 'rna': [1., 2.], 'delayed': [800., 500.],
+                                                 'opposite': [800., 500.]})
     filter_pct: float = 99.     # `MemFilter` τ: this percentile of held-out norms ('heldout' rule)
     filter_warmup: int = 2      # epochs before the filter starts
     dedup: bool = True          # also retrain each seed on its de-duplicated set (as many optimizer steps)

@@ -304,7 +304,7 @@ def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
            uncond_model:CondUNet|None=None, # ∅ from this model (two-model form)
            x_T=None,                        # initial noise (B,C,S,S) instead of `seeds`
            progress:bool=False):            # progress bar over the steps
-    "Images (B,C,S,S) in [-1,1] for conditions `tokens`/`mask` (B,L) or `emb` (B,L,D), CFG scale(s) `guidance`."
+    "Images (B,C,S,S) in [-1,1] for conditions `tokens`/`mask` (B,L) or `emb` (B,L,D) at CFG `guidance`."
     cfg, dev = model.config, next(model.parameters()).device
     if sampler not in ('ddim', 'dpm'):
         raise ValueError(f"sampler {sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")

@@ -167,6 +167,16 @@ SECTIONS = [
               'images or only to rare tokens. "Combined" joins the one-step readings (the norm, the angle '
               'of the guidance direction, the cross-attention entropy, the change of the norm from step 1 '
               'to 2) with weights fitted on the other training seeds only.'),
+    dict(id='privacy', title='Privacy: can a generation be linked to a training patient?', runs='all',
+         tables={'privacy': 'Re-identification audit of the benchmark\'s generations (95% intervals)'},
+         figures={'privacy': 'The verifier on unseen patients; generations against the link threshold'},
+         text='A patient-verification network trained by memx (two studies of one patient against other '
+              'patients) scores every generation against every distinct training image. Its AUC is measured '
+              'on pairs of patients it never saw; the link threshold lets only 1% of those patients\' images '
+              'be linked to some training patient. Reported: the share of generations linked to a training '
+              'patient, the share of training patients so linked, the share of generations that copy a '
+              'training image, and the same link test on real studies of training patients as a reference. '
+              'Linked generations that do not copy show identity leaking without a copy.'),
     dict(id='detect', title='Detection and explanation (Wen et al.)', runs='variants',
          tables={'detect.detectors': 'Detectors: planted against control conditions, with their cost'},
          figures={'roc': 'ROC curves: planted against control conditions',
@@ -197,7 +207,9 @@ SECTIONS = [
          tables={'mitigation_headline': 'Each mitigation against none (95% intervals)',
                  'mitigation_filter': 'The training-time filter: precision, recall (duplicated arms)'},
          figures={'mitigation_tradeoff': 'Memorization against quality change (95% intervals)'},
-         text='Every mitigation on the benchmark\'s models (all training seeds): the share of generations of '
+         text='Every mitigation on the benchmark\'s models (all training seeds), among them the guidance '
+              'schedules (no guidance, or guidance away from the condition, before a transition timestep): '
+              'the share of generations of '
               'the duplicated arms that copy a training image (pixel and SSIM), its change against no '
               'mitigation, and the changes of FD, KID and label fidelity against fresh phantoms the models '
               'never saw, read by a classifier trained on other fresh phantoms; 95% bootstrap intervals. The '

@@ -20,7 +20,7 @@ from .detect import wen_scores, roc_summary
 from .mitigate import mem_filter_callbacks
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_tables', 'bench_summary', 'write_bench', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_tables', 'bench_summary', 'write_bench', 'privacy_sets', 'bench_verifier', 'bench_privacy', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
@@ -269,6 +269,7 @@ def detect_run(run_path,                     # run folder written by `memx-train
 # %% ../nbs/04b_benchmark.ipynb #2929b2bb
 from .data import DataConfig
 from .mitigate import MitigationBench
+from .privacy import PrivacyConfig
 from .core import atomic_write_text, save_figure
 from .benchmark import (BenchScoring, bench_detectors, main_detectors, arm_conditions, score_conditions,
                             twin_conditions, compare, copy_correlation, arms_table, flag_rates,
@@ -295,6 +296,7 @@ class BenchConfig(Config):
     scoring: BenchScoring = field(default_factory=BenchScoring) # how every model is scored
     n_boot: int = 2000        # bootstrap resamples of every interval
     mitigation: MitigationBench|None = None # mitigations re-measured on its models (None: not measured)
+    privacy: PrivacyConfig|None = field(default_factory=PrivacyConfig) # re-identification audit (None: none)
     def __post_init__(self):
         if self.base.arms is None: raise ValueError("the benchmark's base config plants no arms (base.arms)")
         if not self.seeds: raise ValueError("a benchmark needs at least one training seed")
@@ -384,14 +386,19 @@ def bench_summary(bc:BenchConfig,  # the benchmark
 def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` on each of its models)
                 det:str='wen_k1_n1'  # detector of the per-arm histograms and galleries
                ) -> dict:
-    "Summarize `bc` into results/benchmark.{json,csv}, arms.csv, bench_headline.csv, figures/bench_*.png."
+    "Summarize `bc` into results/benchmark.{json,csv}, arms.csv, bench_headline.csv, privacy.json, figures."
     import matplotlib.pyplot as plt
     root, loaded = Path(bc.runs)/bc.name, {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
     tables = bench_tables(bc, loaded)
     summ, tabs = bench_summary(bc, loaded, tables), tables[0]
     save_json(summ, root/'results'/'benchmark.json')
-    atomic_write_text(root/'results'/'benchmark.csv',
-                      pd.concat([t.assign(seed=s) for s, t in tabs.items()]).to_csv(index=False))
+    priv, cols, fig = bench_privacy(bc, loaded) if bc.privacy else (None, {}, None)
+    if priv:
+        save_json(priv, root/'results'/'privacy.json')
+        atomic_write_text(root/'results'/'privacy.csv', privacy_table(priv).to_csv(index=False))
+        save_figure(fig, root/'figures'/'privacy.png', dpi=120)
+    per = [pd.concat([t.reset_index(drop=True), cols.get(s)], axis=1).assign(seed=s) for s, t in tabs.items()]
+    atomic_write_text(root/'results'/'benchmark.csv', pd.concat(per).to_csv(index=False))
     atomic_write_text(root/'results'/'arms.csv', pd.DataFrame(summ['arms']).to_csv(index=False))
     atomic_write_text(root/'results'/'bench_headline.csv', bench_headline(summ).to_csv(index=False))
     if summ['explanation']:
@@ -406,6 +413,82 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
     save_figure(plot_arm_gallery(t0, x0, data0, det), root/'figures'/'bench_gallery.png', dpi=130)
     plt.close('all')
     return summ
+
+# %% ../nbs/04c_privacy.ipynb #3ff56882
+from .privacy import (PrivacyConfig, patient_images, train_verifier, calibrate_verifier, member_link_rate,
+                          reid_generations, privacy_rates, plot_privacy, privacy_table)
+from .valnets import data_key, encode, save_net, load_net
+from .similarity import copy_evidence
+
+# %% ../nbs/04c_privacy.ipynb #b01825d6
+def privacy_sets(bc:BenchConfig) -> tuple:
+    "((verifier's data, split), (calibration data, split)): fresh phantoms, or the first seed's splits."
+    pc = bc.privacy or PrivacyConfig()
+    if bc.base.data == 'phantom':
+        return ((fresh_data(bc, pc.n_train, pc.train_seed), 'train'),
+                (fresh_data(bc, pc.n_calib, pc.calib_seed), 'train'))
+    d = prepare_data(seed_config(bc, bc.seeds[0]), progress=False)[0]
+    return (d, 'train'), (d, 'heldout')
+
+# %% ../nbs/04c_privacy.ipynb #181c4289
+def bench_verifier(bc:BenchConfig, progress:bool=False):
+    "The benchmark's patient verifier (`train_verifier` on `privacy_sets`), trained once and cached."
+    pc, ((d, split), _) = bc.privacy or PrivacyConfig(), privacy_sets(bc)
+    path = (Path(bc.runs)/bc.name/'_privacy'/
+            f'verifier_{data_key(d, split)}_e{pc.epochs}_d{pc.dim}_w{pc.width}_s{pc.seed}.safetensors')
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_net(train_verifier(d, split, pc.epochs, pc.dim, pc.width, pc.seed, progress), path)
+    return load_net(path)
+
+# %% ../nbs/04c_privacy.ipynb #4cea8a2e
+def _seed_audit(bc:BenchConfig, s:int, loaded:dict, ver) -> dict:
+    "Seed `s`'s truth generations matched by the verifier and by pixels: everything the audit needs."
+    tab, info, x = loaded[s]
+    data = prepare_data(seed_config(bc, s), progress=False)[0]
+    bank, pat, src = patient_images(data)
+    bz = encode(ver, bank)
+    ev = copy_evidence(x, data, info['max_dist'], info['min_ssim'])
+    return dict(reid_generations(ver, x, bz, pat, src), copy=ev['copy'], n_patients=len(set(pat)), bank_z=bz,
+                patients=pat, nearest_row=ev['nn'][np.arange(len(x)), ev['dist'].argmin(1)],
+                memorized=tab.memorized.to_numpy().astype(bool))
+
+# %% ../nbs/04c_privacy.ipynb #d8ee1dfd
+def _condition_columns(a:dict) -> pd.DataFrame:
+    "Per condition: nearest training row (pixels), best re-identification score, its row, the share linked."
+    best = a['score'].argmax(1)
+    return pd.DataFrame({'nearest_row': a['nearest_row'], 'reid': a['score'].max(1),
+                         'reid_row': a['row'][np.arange(len(best)), best],
+                         'reid_share': (a['score'] > a['threshold']).mean(1)})
+
+# %% ../nbs/04c_privacy.ipynb #e988873b
+def bench_privacy(bc:BenchConfig, # the benchmark, scored
+                  loaded:dict     # {seed: `load_bench_run`} of its scored runs
+                 ) -> tuple:
+    "The re-identification audit of every seed: (privacy.json's dict, {seed: per-condition columns}, figure)."
+    pc, ver = bc.privacy or PrivacyConfig(), bench_verifier(bc)
+    _, (cd, cs) = privacy_sets(bc)
+    aud = {s: _seed_audit(bc, s, loaded, ver) for s in bc.seeds}
+    cb, cp, _ = patient_images(cd, cs)
+    banks = {s: a['bank_z'] for s, a in aud.items()}
+    cal = calibrate_verifier(ver, cb, cp, banks, pc.fpr, pc.n_boot, pc.seed)
+    for s, a in aud.items(): a['threshold'] = cal['link_threshold'][s]
+    sub = lambda keep: {s: a | {k: a[k][keep(a)] for k in ('score', 'patient', 'row', 'copy')}
+                        for s, a in aud.items() if keep(a).any()}       # models with such conditions
+    rates = lambda runs: privacy_rates(runs, pc.n_boot, pc.seed)
+    s0 = bc.seeds[0]
+    summ = {'reid_auc': cal['pairs'] | {'value': cal['pairs']['auc']},
+            'reid_threshold': cal['link_threshold'], 'pair_threshold': cal['pair_threshold'],
+            'pair_tpr': cal['pair_tpr'], 'n_calib': cal['n_calib'], 'all': rates(aud),
+            'by_truth': {k: rates(r) for k, r in (('memorized', sub(lambda a: a['memorized'])),
+                                                  ('not memorized', sub(lambda a: ~a['memorized']))) if r},
+            'member_link': member_link_rate(aud[s0]['bank_z'], aud[s0]['patients'], aud[s0]['threshold']),
+            'config': pc.to_dict()}
+    summ |= {k: summ['all'][k] for k in ('reid_rate', 'copy_rate')}
+    a0 = aud[s0]
+    fig = plot_privacy(cal, s0, {'memorized conditions': a0['score'][a0['memorized']],
+                                 'other conditions': a0['score'][~a0['memorized']]}, f'training seed {s0}')
+    return summ, {s: _condition_columns(a) for s, a in aud.items()}, fig
 
 # %% ../nbs/05_validate.ipynb #984ee237
 from .valnets import validation_models, encode

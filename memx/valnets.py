@@ -67,9 +67,9 @@ def augment_options(strength:float=1. # share of the default edits: 0 none, 1 `x
 @dataclass
 class NetConfig(Config):
     "A small CNN of memx's validation (copy-detection encoder or finding classifier) and how it was trained."
-    kind: str = 'encoder' # 'encoder' (InfoNCE descriptor) | 'classifier' (one logit per finding)
+    kind: str = 'encoder' # 'encoder'/'verifier' (InfoNCE descriptor) | 'classifier' (one logit per finding)
     width: int = 16       # channels of the first block (×2, ×4, ×8 deeper)
-    dim: int = 128        # descriptor size (encoder); the classifier has len(FINDINGS) outputs
+    dim: int = 128        # descriptor size (encoder, verifier); the classifier has len(FINDINGS) outputs
     epochs: int = 100     # passes over the distinct training images
     bs: int = 64          # batch size
     lr: float = 3e-3      # peak learning rate (AdamW, one cycle)
@@ -88,7 +88,7 @@ class SmallCNN(nn.Module):
                                             nn.ReLU(inplace=True))
         self.body = nn.Sequential(*[blk(i, o, s) for i, o, s in zip(w[:-1], w[1:], (2, 1, 2, 1, 2, 1))],
                                   nn.AdaptiveAvgPool2d(1), nn.Flatten())
-        self.head = nn.Linear(w[-1], cfg.dim if cfg.kind == 'encoder' else len(FINDINGS))
+        self.head = nn.Linear(w[-1], len(FINDINGS) if cfg.kind == 'classifier' else cfg.dim)
     def features(self, x): return self.body(x)    # x (B,1,S,S) in [-1,1] → (B, 8·width)
     def forward(self, x): return self.head(self.body(x))
 

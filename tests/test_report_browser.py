@@ -71,4 +71,10 @@ def test_benchmark_results(report):
     assert {c['name'] for c in s['comparisons']} == {'memorized vs not (empirical)', 'A vs E', 'A vs B', 'C vs E', 'D vs E'}
     assert s['twin']['n'] > 0 and all(0 <= f['flagged_all'] <= 1 for f in s['twin']['flagged'])
     for f in ('benchmark.csv', 'arms.csv', 'bench_headline.csv'): assert (b/'results'/f).stat().st_size > 100
-    for f in ('bench_roc', 'bench_arm_scores', 'bench_gallery'): assert (b/'figures'/f'{f}.png').stat().st_size > 5_000
+    for f in ('bench_roc', 'bench_arm_scores', 'bench_gallery', 'privacy'): assert (b/'figures'/f'{f}.png').stat().st_size > 5_000
+    p = json.loads((b/'results'/'privacy.json').read_text())                  # the re-identification audit
+    assert 0.5 <= p['reid_auc']['value'] <= 1 and p['reid_auc']['n_pos'] > 0
+    for k in ('reid_rate', 'copy_rate'): assert 0 <= p[k]['value'] <= 1 and len(p[k]['ci']) == 2
+    assert set(p['reid_threshold']) == {'0', '1'}
+    conds = (b/'results'/'benchmark.csv').read_text().splitlines()[0].split(',')
+    assert {'nearest_row', 'reid', 'reid_row', 'reid_share'} <= set(conds)
