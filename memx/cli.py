@@ -716,7 +716,8 @@ def bench_plan(bc:BenchConfig,       # the benchmark
     score = [(f'score {rel/k}', settings_key(c.hash(), bc.scoring.to_dict(), first),
               partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')])
              for k, c in bench_runs(bc).items()]
-    summary = (f'summary {rel}', settings_key([s[1] for s in score], bc.n_boot),
+    priv = bc.privacy and bc.privacy.to_dict()                # the summary runs the privacy audit too
+    summary = (f'summary {rel}', settings_key([s[1] for s in score], bc.n_boot, priv),
                partial(write_bench, bc), [str(rel/'results'/'benchmark.json')])
     return train, score, summary, mitigation_plan(bc, rel, train, score) if bc.mitigation else None
 

@@ -14,7 +14,7 @@ from .benchmark import share_ci
 
 # %% auto #0
 __all__ = ['PrivacyConfig', 'patient_images', 'train_verifier', 'pair_scores', 'pair_auc', 'best_match', 'calibrate_verifier',
-           'member_link_rate', 'reid_generations', 'privacy_rates', 'plot_privacy', 'privacy_table']
+           'member_link_rate', 'reid_generations', 'privacy_rates', 'linked_by_copy', 'plot_privacy', 'privacy_table']
 
 # %% ../nbs/04c_privacy.ipynb #2dbcc983
 @dataclass
@@ -192,6 +192,16 @@ def privacy_rates(runs:dict,        # {label: {score, patient, copy (C,m); n_pat
         'n_over': sum(int((r['score'] > r['threshold']).sum()) for r in rs),
         'n_generations': len(sc), 'n_conditions': sum(len(r['score']) for r in rs)}
 
+# %% ../nbs/04c_privacy.ipynb #c02759f8
+def linked_by_copy(runs:dict, # {label: {score, copy (C,m); threshold}} per model
+                   level:float=0.95) -> dict:
+    "Share of generations linked among those that copy and the others (exact CI, generations as trials)."
+    lk = np.concatenate([(r['score'] > r['threshold']).ravel() for r in runs.values()])
+    cp = np.concatenate([np.asarray(r['copy']).ravel() for r in runs.values()])
+    return {k: {'value': float(lk[m].mean()), 'ci': share_ci(int(lk[m].sum()), int(m.sum()), level),
+                'k': int(lk[m].sum()), 'n': int(m.sum())}
+            for k, m in (('copies', cp), ('other generations', ~cp)) if m.any()}
+
 # %% ../nbs/04c_privacy.ipynb #5b327123
 def plot_privacy(cal:dict,         # `calibrate_verifier`'s result
                  bank:str,         # which of its banks the generations were matched against
@@ -238,6 +248,11 @@ def privacy_table(summ:dict # `bench_privacy`'s summary (results/privacy.json)
              f"{r['n_over']:,} over the link threshold")]
     rows += [(f'linked, {k} conditions', ci(v['reid_rate']), f"{v['n_generations']:,} generations")
              for k, v in summ['by_truth'].items()]
+    rows += [(f'linked, among {k}', ci(v), f"{v['k']:,} of {v['n']:,} generations")
+             for k, v in summ['by_copy'].items()]
+    pb = summ['pair_threshold_on_best']
+    rows.append(('over the pair threshold instead: unseen / generations',
+                 f"{pb['unseen']:.1%} / {pb['generations']:.1%}", 'why links need their own threshold'))
     ml = summ['member_link']
     rows.append(('reference: real studies of training patients linked', f"{ml['rate']:.1%}",
                  f"{ml['n']:,} images"))

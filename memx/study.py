@@ -416,7 +416,8 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
 
 # %% ../nbs/04c_privacy.ipynb #3ff56882
 from .privacy import (PrivacyConfig, patient_images, train_verifier, calibrate_verifier, member_link_rate,
-                          reid_generations, privacy_rates, plot_privacy, privacy_table)
+                          reid_generations, privacy_rates, linked_by_copy, plot_privacy,
+                          privacy_table)
 from .valnets import data_key, encode, save_net, load_net
 from .similarity import copy_evidence
 
@@ -480,6 +481,10 @@ def bench_privacy(bc:BenchConfig, # the benchmark, scored
     summ = {'reid_auc': cal['pairs'] | {'value': cal['pairs']['auc']},
             'reid_threshold': cal['link_threshold'], 'pair_threshold': cal['pair_threshold'],
             'pair_tpr': cal['pair_tpr'], 'n_calib': cal['n_calib'], 'all': rates(aud),
+            'pair_threshold_on_best': {                  # why a maximum needs its own threshold
+                'unseen': float(np.mean(cal['calib_best'][s0] > cal['pair_threshold'])),
+                'generations': float(np.mean(aud[s0]['score'] > cal['pair_threshold']))},
+            'by_copy': linked_by_copy(aud),
             'by_truth': {k: rates(r) for k, r in (('memorized', sub(lambda a: a['memorized'])),
                                                   ('not memorized', sub(lambda a: ~a['memorized']))) if r},
             'member_link': member_link_rate(aud[s0]['bank_z'], aud[s0]['patients'], aud[s0]['threshold']),
