@@ -24,7 +24,7 @@ from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
                         bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
-                        write_mitigation_bench)
+                        write_mitigation_bench, _config_diff)
 from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
@@ -386,9 +386,9 @@ def variant_config(study:StudyConfig, root:Path, variant:str) -> ExperimentConfi
 def train_run(cfg:ExperimentConfig, # the run
               progress:bool=True,   # progress bars
               report=None):         # called with the training's progress (`StepReport`), or None
-    "Train (or resume) run `cfg`; a run folder that holds another config is started afresh."
+    "Train (or resume) run `cfg`; a run folder that holds another config (not just moved) is started afresh."
     old = Path(cfg.runs)/cfg.name/'config.json'
-    run_experiment(cfg, resume=old.exists() and load_json(old) == json.loads(cfg.to_json()),
+    run_experiment(cfg, resume=old.exists() and not _config_diff(old, cfg),
                    progress=progress, cbs_extra=[StepReport(report)] if report else [])
 
 

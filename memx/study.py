@@ -70,7 +70,7 @@ def build_model(cfg:ExperimentConfig, data:XrayData) -> CondUNet:
 
 # %% ../nbs/03a_study.ipynb #c9f494b2
 def _config_diff(path, cfg:ExperimentConfig) -> dict:
-    "Fields where the config saved at `path` differs from `cfg` (fields added later take their defaults)."
+    "Fields where the config at `path` differs from `cfg` (fields added later: defaults; `runs`: where it lies)."
     if not load_json(path):                   # a fresh run folder's empty config
         return {}
     try:
@@ -78,7 +78,8 @@ def _config_diff(path, cfg:ExperimentConfig) -> dict:
     except (TypeError, ValueError) as e:
         return {'config.json': str(e)}
     new = flatten_dict(cfg.to_dict())
-    return {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}
+    return {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new))
+            if k != 'runs' and old.get(k) != new.get(k)}          # a moved run folder is the same run
 
 # %% ../nbs/03a_study.ipynb #5dcd2904
 def run_experiment(cfg:ExperimentConfig, # the run
