@@ -400,11 +400,13 @@ def method_guidance(model:CondUNet, method:str, knob, c:MitigateConfig):
 def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:MitigateConfig, flag=None,
                   l_target=None, progress:bool=False):
     "Generate `tokens` (B,L) from `seeds` by `method` (`METHODS` or 'none') at `knob`: (x (B,C,S,S), cost)."
+    if method not in ('none',) + METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {('none',) + METHODS}")
     xs, cost = [], dict(seconds=0., opt_seconds=0., n_opt=0, opt_evals=0)
+    kw = dict(steps=c.steps, sampler=c.sampler, guidance=method_guidance(model, method, knob, c))
     for i in (progress_bar(range(0, len(tokens), c.bs), leave=False) if progress
               else range(0, len(tokens), c.bs)):
         tk, mk, sd, t0 = tokens[i:i + c.bs], mask[i:i + c.bs], seeds[i:i + c.bs], time.perf_counter()
-        kw = dict(steps=c.steps, sampler=c.sampler, guidance=method_guidance(model, method, knob, c))
         if method == 'inference':
             x, info = mitigated_sample(model, tk, mk, sd, l_target, flag=flag[i:i + c.bs], lr=c.lr,
                                        max_steps=c.max_steps, **kw)
@@ -415,8 +417,7 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
             x = sample(model, emb=noisy_embeddings(model, tk, mk, knob,
                                                    [s + EMB_NOISE_SEED_OFFSET for s in sd]),
                        mask=mk, seeds=sd, **kw)
-        elif method in ('none', 'guidance', 'delayed', 'opposite'): x = sample(model, tk, mk, seeds=sd, **kw)
-        else: raise ValueError(f"unknown method {method!r}; choose from {('none',) + METHODS}")
+        else: x = sample(model, tk, mk, seeds=sd, **kw)     # the scale(s) of `method_guidance`
         xs.append(x.cpu())
         cost['seconds'] += time.perf_counter() - t0
     return torch.cat(xs), cost

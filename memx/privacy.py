@@ -145,9 +145,9 @@ def member_link_rate(bank_z,    # descriptors (M,D) of the distinct training ima
     z, pat = torch.as_tensor(bank_z), np.asarray(patients)
     sim = (z @ z.T).fill_diagonal_(-2.)
     s, i = sim.max(1)
-    multi = np.isin(pat, [p for p, n in zip(*np.unique(pat, return_counts=True)) if n >= 2])
+    multi = np.concatenate([[], *_study_pairs(pat)]).astype(int)   # images of patients with 2+ of them
     hit = (s.numpy() > threshold) & (pat[i.numpy()] == pat)
-    return {'rate': float(hit[multi].mean()) if multi.any() else np.nan, 'n': int(multi.sum())}
+    return {'rate': float(hit[multi].mean()) if len(multi) else np.nan, 'n': len(multi)}
 
 # %% ../nbs/04c_privacy.ipynb #cf1c18e6
 def reid_generations(model:SmallCNN, # the verifier
