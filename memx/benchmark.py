@@ -4,28 +4,31 @@
 
 # %% ../nbs/04b_benchmark.ipynb #e0556234
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import numpy as np, pandas as pd, torch
 from scipy.stats import spearmanr, binomtest
 from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label
-from .model import SAMPLING, generate
+from .model import SAMPLING, SPACINGS, generate, x0_clip_share
 from .testbed import control_conditions, novel_conditions
-from .similarity import copy_threshold, ssim_threshold, copy_evidence, one_image_share, plot_copies
+from .similarity import (copy_threshold, ssim_threshold, image_thresholds, copy_evidence, one_image_share,
+                             plot_copies, nearest_training)
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from .data import FINDINGS
-from .detect import (token_significance, step_features, step_norms, score_columns, carlini_scores,
+from .detect import (token_significance, step_features, step_norms, wen_scores, score_columns, carlini_scores,
                          nn_scores, loss_scores, threshold_at_fpr,
                          fp_allowed, auc_tpr, bootstrap_auc_tpr)
 from .mitigate import calibration_conditions
 
 # %% auto #0
-__all__ = ['ARMS', 'EMPIRICAL', 'COMPARISONS', 'EXPLAINED', 'DUPLICATED', 'arm_conditions', 'comparison_groups', 'compare_one',
-           'compare', 'fit_combination', 'combine_loso', 'BenchScoring', 'one_step_features', 'bench_detectors',
-           'main_detectors', 'wen_columns', 'baseline_columns', 'truth_columns', 'trigger_tokens',
-           'explanation_columns', 'score_conditions', 'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates',
-           'mean_sd', 'copy_correlation', 'arms_table', 'bench_headline', 'plot_arm_scores', 'plot_comparison_rocs',
-           'plot_arm_gallery']
+__all__ = ['ARMS', 'EMPIRICAL', 'WITHIN', 'DUPLICATED', 'COMPARISONS', 'READ_TS', 'COPY_RULES', 'EXPLAINED', 'arm_conditions',
+           'comparison_groups', 'compare_one', 'compare', 'fit_combination', 'combine_loso', 'arm_rate_loso',
+           'choose_reading', 'copy_rule_thresholds', 'BenchScoring', 'one_step_features', 'bench_detectors',
+           'main_detectors', 'wen_columns', 'reading_columns', 'baseline_columns', 'truth_columns', 'control_columns',
+           'heldout_copy_share', 'design_stats', 'trigger_tokens', 'explanation_columns', 'score_conditions',
+           'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates', 'mean_sd', 'copy_correlation',
+           'arms_table', 'bench_headline', 'plot_arm_scores', 'plot_comparison_rocs', 'plot_arm_gallery',
+           'plot_score_vs_timestep', 'borderline_rows', 'plot_borderline']
 
 # %% ../nbs/04b_benchmark.ipynb #13d30450
 ARMS = ('A', 'B', 'C', 'D', 'E', 'F')   # planted A–D, ordinary training conditions E, novel conditions F
@@ -35,33 +38,40 @@ def arm_conditions(data,        # the planted `XrayData` (from `memx.testbed.pla
                    man:dict,    # its arms manifest
                    n_e:int=256, # ordinary training conditions (arm E), at most
                    n_f:int=64,  # novel conditions (arm F), at most
-                   seed:int=0   # seed of the choice of E and F
+                   seed:int=0,  # seed of the choice of E and F
+                   e_min:int=1  # arm E: conditions that at least this many training images share
                   ) -> pd.DataFrame:
     "One row per benchmark condition: cond, arm (A–F), source row (-1: E, F), copies in training (F: 0)."
     if 'arm' not in man: raise ValueError("the manifest has no arms: plant with memx.testbed.plant_arms")
     rng = np.random.default_rng(seed)
     pick = lambda cs, n: [cs[i] for i in np.sort(rng.choice(len(cs), min(n, len(cs)), replace=False))]
-    e, f = pick(control_conditions(data), n_e), pick(novel_conditions(data), n_f)
+    counts = data.df.cond[data.df.split == 'train'].value_counts()
+    e = pick([c for c in control_conditions(data) if counts[c] >= e_min], n_e)
+    f = pick(novel_conditions(data), n_f)
     return pd.DataFrame({'cond': man['conditions'] + e + f,
                          'arm': man['arm'] + ['E'] * len(e) + ['F'] * len(f),
                          'source': man['source_idx'] + [-1] * (len(e) + len(f)),
-                         'copies': man['copies'] + [1] * len(e) + [0] * len(f)})
+                         'copies': man['copies'] + [counts.get(c, 0) for c in e] + [0] * len(f)})
 
 # %% ../nbs/04b_benchmark.ipynb #0ef14ba5
 EMPIRICAL = 'memorized vs not (empirical)'
-COMPARISONS = (EMPIRICAL, 'A vs E', 'A vs B', 'C vs E', 'D vs E')   # any 'X vs Y' of two arms works too
+WITHIN = 'copied vs not, within A/C/D'     # the empirical label among the duplicated arms only
+DUPLICATED = ('A', 'C', 'D')               # arms whose image is ×D in training: the planted label "memorized"
+COMPARISONS = (EMPIRICAL, WITHIN, 'A vs E', 'A vs B', 'C vs E', 'D vs E')   # any 'X vs Y' of two arms too
 
 # %% ../nbs/04b_benchmark.ipynb #2afe387f
-def comparison_groups(tab:pd.DataFrame, # one row per condition: `arm` and, for the empirical one, `memorized`
-                      name:str          # `EMPIRICAL` or 'X vs Y' for arms X, Y (e.g. 'A vs B')
+def comparison_groups(tab:pd.DataFrame, # one row per condition: `arm` and (empirical ones) `memorized`
+                      name:str          # `EMPIRICAL`, `WITHIN` or 'X vs Y' for arms X, Y (e.g. 'A vs B')
                      ) -> tuple:
     "(positive mask, negative mask) over the rows of `tab` for comparison `name`."
-    if name == EMPIRICAL:
+    if name in (EMPIRICAL, WITHIN):
         m = tab.memorized.to_numpy(bool)
-        return m, ~m
+        keep = tab.arm.isin(DUPLICATED).to_numpy() if name == WITHIN else np.ones(len(tab), bool)
+        return m & keep, ~m & keep
     pos, _, neg = name.partition(' vs ')
     if pos not in ARMS or neg not in ARMS or pos == neg:
-        raise ValueError(f"unknown comparison {name!r}: use {EMPIRICAL!r} or 'X vs Y' for two arms of {ARMS}")
+        raise ValueError(f"unknown comparison {name!r}: use {EMPIRICAL!r}, {WITHIN!r} or 'X vs Y' "
+                         f"for two arms of {ARMS}")
     return (tab.arm == pos).to_numpy(), (tab.arm == neg).to_numpy()
 
 # %% ../nbs/04b_benchmark.ipynb #28192291
@@ -82,7 +92,7 @@ def compare_one(tabs:dict,       # {training seed: one row per condition (arm, m
                 min_neg:int=100, # negatives every model needs for a TPR at `fpr` (else at 0 FP)
                 level:float=0.95 # interval coverage
                ) -> dict:
-    "One comparison, one detector over models: n_pos, n_neg, mean auc, auc_ci, auc_sd, tpr, tpr_ci, tpr_at."
+    "One comparison and detector over models: n_pos, n_neg, mean auc, auc_ci (seeds, conditions resampled), …"
     ys = [(k, *_labelled(t, name, det)) for k, t in tabs.items()]
     ys = [(k, y, s) for k, y, s in ys if y.any() and not y.all()]
     row = {'name': name, 'detector': det, 'n_pos': int(sum(y.sum() for _, y, _ in ys)),
@@ -91,8 +101,10 @@ def compare_one(tabs:dict,       # {training seed: one row per condition (arm, m
     _, tpr_at = fp_allowed(min(int((~y).sum()) for _, y, _ in ys), fpr, min_neg)
     js = [fp_allowed(int((~y).sum()), fpr, min_neg)[0] if tpr_at != '0 FP' else 0 for _, y, _ in ys]
     est = np.array([[v[0] for v in auc_tpr(s[y], s[~y], j)] for (_, y, s), j in zip(ys, js)])
-    boot = np.mean([bootstrap_auc_tpr(y, s, j, n_boot, seed + b)
-                    for b, ((_, y, s), j) in enumerate(zip(ys, js))], 0)
+    per = np.stack([bootstrap_auc_tpr(y, s, j, n_boot, seed + b)                 # (S,2,B): conditions
+                    for b, ((_, y, s), j) in enumerate(zip(ys, js))])
+    pick = np.random.default_rng(seed).integers(0, len(ys), (n_boot, len(ys)))   # and seeds resampled
+    boot = per.transpose(2, 0, 1)[np.arange(n_boot)[:, None], pick].mean(1).T
     ci = lambda v: [float(x) for x in np.quantile(v, [(1 - level) / 2, (1 + level) / 2])]
     sd = lambda v: float(v.std(ddof=1)) if len(v) > 1 else 0.
     return row | {'auc': float(est[:, 0].mean()), 'auc_ci': ci(boot[0]), 'auc_sd': sd(est[:, 0]),
@@ -143,6 +155,46 @@ def combine_loso(tabs:dict,      # {training seed: scored table}
         fits[s] = {'fitted_on': [r for r in tabs if r != s], 'weights': f.weights}
     return out, fits
 
+# %% ../nbs/04b_benchmark.ipynb #abc1f1d4
+def arm_rate_loso(tabs:dict,            # {training seed: scored table}
+                  name:str='arm_rate'   # the new column
+                 ) -> dict:
+    "Tables with the arm baseline `name`: each arm's memorized share on the other seeds (NaN: no other seed)."
+    out = {}
+    for s, t in tabs.items():
+        rest = [o for r, o in tabs.items() if r != s]
+        rate = pd.concat(rest).groupby('arm').memorized.mean() if rest else pd.Series(dtype=float)
+        out[s] = t.assign(**{name: t.arm.map(rate).astype(float)})
+    return out
+
+# %% ../nbs/04b_benchmark.ipynb #438f2c6b
+def choose_reading(tabs:dict,           # {training seed: table with `wen_t{t}` columns}
+                   ts,                  # the timesteps read
+                   default:str,         # the column used when no other seed has a memorized condition
+                   name:str='wen_read'  # the new column
+                  ) -> tuple:
+    "Tables with `name`: each seed's score at the timestep of best AUC on the other seeds; {seed: t}."
+    out, chosen = {}, {}
+    for s, t in tabs.items():
+        rest = {r: o for r, o in tabs.items() if r != s}
+        aucs = {u: compare_one(rest, EMPIRICAL, f'wen_t{u}', n_boot=1)['auc'] for u in ts} if rest else {}
+        aucs = {u: a for u, a in aucs.items() if a is not None}
+        chosen[s] = max(aucs, key=aucs.get) if aucs else None
+        out[s] = t.assign(**{name: t[f'wen_t{chosen[s]}'] if aucs else t[default]})
+    return out, chosen
+
+# %% ../nbs/04b_benchmark.ipynb #42314066
+READ_TS = (999, 979, 959, 939, 919, 879, 839, 799)   # noise levels of the reading: ᾱ from 2.4e-9 to 0.094
+COPY_RULES = ('image', 'global')
+
+# %% ../nbs/04b_benchmark.ipynb #ae20a45b
+def copy_rule_thresholds(data,          # the `XrayData` the model was trained on
+                         rule:str       # 'image' (`image_thresholds`) or 'global' (`copy_threshold`)
+                        ):
+    "The pixel copy threshold of the benchmark's copy rule: one per row ('image') or one number ('global')."
+    if rule not in COPY_RULES: raise ValueError(f"copy rule {rule!r}: use one of {COPY_RULES}")
+    return image_thresholds(data) if rule == 'image' else copy_threshold(data)
+
 # %% ../nbs/04b_benchmark.ipynb #4f40b4e9
 @dataclass
 class BenchScoring(Config):
@@ -150,38 +202,45 @@ class BenchScoring(Config):
     n_e: int = 192                       # ordinary training conditions scored (arm E), at most
     n_f: int = 64                        # novel held-out conditions scored (arm F), at most
     n_cal: int = 128                     # calibration conditions (other ordinary ones): the thresholds
+    e_min: int = 2                       # arm E: conditions that at least this many training images share
     m: int = 4                           # generations per condition that decide empirical memorization
     m_base: int = 4                      # further generations (the next noise seeds) of the baselines
     n: int = 4                           # noise seeds of the multi-seed Wen score
     k: int = 5                           # first steps of the multi-step Wen score
+    read_ts: list[int] = field(default_factory=lambda: list(READ_TS)) # Wen's k = 1 score also read at these t
     one_step: bool = True                # also the angle, attention entropy and step-1→2 change (combined)
     explain: bool = True                 # the most significant token of each planted condition (A–C)
     steps: int = SAMPLING.steps          # sampling steps
-    guidance: float = SAMPLING.guidance  # CFG scale of the generations and trajectories
+    guidance: float = SAMPLING.guidance  # CFG scale of the generations and trajectories (the headline truth)
+    truth_guidances: list[float] = field(default_factory=lambda: [1.5]) # further CFG scales of the truth
     sampler: str = SAMPLING.sampler      # 'ddim' or 'dpm'
     seed: int = SAMPLING.seed            # first noise seed; seed of the choice of E, F and calibration
+    copy_rule: str = 'image'             # 'image': nearer than the image's own nearest other; 'global': 1% q.
     share: float = 0.5                   # memorized: at least this share of generations copy one image
     q_ssim: float = 0.99                 # SSIM confirmation: this quantile of nearest distinct pairs
     fpr: float = 0.01                    # false-positive rate of the calibrated thresholds
     bs: int = 256                        # images per batch
+    def __post_init__(self):
+        if self.copy_rule not in COPY_RULES:
+            raise ValueError(f"copy_rule {self.copy_rule!r}: use one of {COPY_RULES}")
 
 # %% ../nbs/04b_benchmark.ipynb #766bd94d
 def one_step_features(sc:BenchScoring) -> list[str]:
-    "The columns the combined detector reads: Wen's norm, angle, attention entropy (step 1), change (1→2)."
+    "The combined detector's columns: Wen's norm at the reading, angle, attention entropy, change 1→2."
     n = sc.n
-    return [f'wen_k1_n{n}', f'angle_k1_n{n}', f'attn_k1_n{n}', f'change_k2_n{n}'] if sc.one_step else []
+    return ['wen_read', f'angle_k1_n{n}', f'attn_k1_n{n}', f'change_k2_n{n}'] if sc.one_step else []
 
 def bench_detectors(sc:BenchScoring) -> list[str]:
-    "The detector columns a benchmark table holds (Wen's, no-CFG, the one-step ones, the baselines)."
+    "The detector columns a benchmark table holds (Wen's, no-CFG, the one-step ones, the baselines, the arm)."
     k, n = sc.k, sc.n
-    return (['wen_k1_n1', f'wen_k1_n{n}', f'wen_k{k}_n1', f'wen_k{k}_n{n}', f'nocfg_k{k}_n{n}']
-            + one_step_features(sc)[1:] + ['combined'] * sc.one_step + ['carlini', 'nn', 'loss'])
+    return (['wen_k1_n1', f'wen_k1_n{n}', 'wen_read', f'wen_k{k}_n1', f'wen_k{k}_n{n}', f'nocfg_k{k}_n{n}']
+            + one_step_features(sc)[1:] + ['combined'] * sc.one_step + ['carlini', 'nn', 'loss', 'arm_rate'])
 
 # %% ../nbs/04b_benchmark.ipynb #7723da6e
 def main_detectors(sc:BenchScoring) -> list[str]:
-    "The detectors figures and headlines show: Wen's cheapest and strongest, no-CFG, combined, the baselines."
-    return (['wen_k1_n1', f'wen_k{sc.k}_n{sc.n}', f'nocfg_k{sc.k}_n{sc.n}'] + ['combined'] * sc.one_step
-            + ['carlini', 'nn', 'loss'])
+    "The detectors figures and headlines show: Wen's first step, reading and strongest, no-CFG, combined, …"
+    return (['wen_k1_n1', 'wen_read', f'wen_k{sc.k}_n{sc.n}', f'nocfg_k{sc.k}_n{sc.n}']
+            + ['combined'] * sc.one_step + ['carlini', 'nn', 'loss', 'arm_rate'])
 
 # %% ../nbs/04b_benchmark.ipynb #ffc222bd
 def wen_columns(model,            # a `CondUNet`
@@ -199,6 +258,17 @@ def wen_columns(model,            # a `CondUNet`
         f'change_k2_n{sc.n}': (f['norm'][:, :, 1] - f['norm'][:, :, 0]).mean(1)}
     return (score_columns(f['norm'], ks=(1, sc.k), ns=(1, sc.n))
             | score_columns(u, ks=(sc.k,), ns=(sc.n,), prefix='nocfg') | one)
+
+# %% ../nbs/04b_benchmark.ipynb #b1f5ed11
+def reading_columns(model,            # a `CondUNet`
+                    tokens,           # conditions (C,L) token ids
+                    mask,             # (C,L) True on real tokens
+                    sc:BenchScoring,  # the scoring settings (`read_ts`, `n`)
+                    seed:int          # first noise seed
+                   ) -> dict:
+    "Wen's k = 1 score of `sc.n` noises read at each timestep of `sc.read_ts`: {'wen_t{t}': (C,)}."
+    kw = dict(n=sc.n, seed=seed, steps=sc.steps, sampler=sc.sampler, bs=sc.bs)
+    return {f'wen_t{t}': wen_scores(model, tokens, mask, t=t, **kw) for t in sc.read_ts}
 
 # %% ../nbs/04b_benchmark.ipynb #25bd4eaa
 def baseline_columns(model,           # a `CondUNet`
@@ -221,17 +291,55 @@ def baseline_columns(model,           # a `CondUNet`
 def truth_columns(x,               # generations (C,m,1,S,S) in [-1,1]
                   data,            # the `XrayData` the model was trained on
                   source,          # (C,) planted source row of each condition, -1 for none
-                  max_dist:float,  # pixel copy threshold
+                  max_dist,        # pixel copy threshold: a number, or per row (`image_thresholds`)
                   min_ssim:float,  # SSIM confirmation threshold
                   share:float=0.5  # least share of generations copying one image
                  ) -> dict:
-    "Empirical memorization per condition, SSIM-confirmed and pixel-only; nearest distance, SSIM, source."
-    ev = copy_evidence(x, data, max_dist, min_ssim)
+    "Empirical memorization per condition, SSIM-confirmed and pixel-only; nearest and source distance, SSIM."
+    ev, src = copy_evidence(x, data, max_dist, min_ssim), np.asarray(source)
     sh = one_image_share(np.where(ev['copy'], ev['dist'], np.inf), ev['nn'], max_dist)
     px = one_image_share(ev['dist'], ev['nn'], max_dist)
+    bank = torch.from_numpy(np.asarray(data.images[np.maximum(src, 0)])).float() / 127.5 - 1
+    to_src = (torch.as_tensor(x)[:, :, 0] - bank[:, None]).flatten(2).pow(2).mean(2).sqrt().median(1).values
     return {'share': sh, 'memorized': sh >= share, 'share_pixel': px, 'memorized_pixel': px >= share,
             'nn_dist': np.median(ev['dist'], 1), 'nn_ssim': np.median(ev['ssim'], 1),
-            'nn_is_source': (ev['nn'] == np.asarray(source)[:, None]).mean(1)}
+            'src_dist': np.where(src >= 0, to_src.numpy(), np.nan),
+            'nn_is_source': (ev['nn'] == src[:, None]).mean(1)}
+
+# %% ../nbs/04b_benchmark.ipynb #1ed5dd93
+def control_columns(data,    # the `XrayData` the model was trained on
+                    source,  # (C,) planted source row of each condition, -1 for none
+                    own      # (N,) each row's distance to its nearest other image (`image_thresholds`)
+                   ) -> dict:
+    "What the image alone says (controls of the truth): the source's mean brightness and distinctness (C,)."
+    src = np.asarray(source)
+    bright = np.asarray(data.images[np.maximum(src, 0)]).reshape(len(src), -1).mean(1) / 255
+    return {'src_brightness': np.where(src >= 0, bright, np.nan),
+            'src_distinctness': np.where(src >= 0, np.asarray(own)[np.maximum(src, 0)], np.nan)}
+
+# %% ../nbs/04b_benchmark.ipynb #443941e8
+def heldout_copy_share(data,          # the `XrayData` (its held-out split)
+                       max_dist,      # pixel copy threshold: a number, or per row (`image_thresholds`)
+                       min_ssim:float,# SSIM confirmation threshold
+                       n:int=512      # held-out images at most (the first ones)
+                      ) -> float|None:
+    "Share of held-out images (never trained on) that the copy rule calls a copy of a training image."
+    rows = data.split_idx('heldout')[:n]
+    if not len(rows): return None
+    x = torch.from_numpy(np.asarray(data.images[rows])).float()[:, None, None] / 127.5 - 1
+    return float(copy_evidence(x, data, max_dist, min_ssim)['copy'].mean())
+
+# %% ../nbs/04b_benchmark.ipynb #0e6813ac
+def design_stats(data,            # the planted `XrayData`
+                 tab:pd.DataFrame # its benchmark conditions (`arm_conditions`)
+                ) -> dict:
+    "How the training set looks: share of samples that are duplicated images, D's other images, E's images."
+    train = data.df.cond[data.df.split == 'train']
+    counts, dup = train.value_counts(), tab.arm.isin(DUPLICATED)
+    d = tab[tab.arm == 'D']
+    return {'duplicated_share': float(tab.copies[dup].sum() / len(train)),
+            'd_other_images': (d.cond.map(counts) - d.copies).tolist(),
+            'e_images': tab.copies[tab.arm == 'E'].tolist()}
 
 # %% ../nbs/04b_benchmark.ipynb #d4f429b4
 def trigger_tokens(cond:str,  # a planted condition
@@ -273,18 +381,31 @@ def score_conditions(model,           # a trained `CondUNet`
                      progress:bool=False # a progress bar over the generations
                     ) -> tuple:
     "`tab` with truth and detector columns, calibration {thresholds, …}, generations (C,m,1,S,S)."
-    conds = list(tab.cond)
+    conds, wen_seed, cal_seed = list(tab.cond), sc.seed + WEN_SEED_OFFSET, sc.seed + CALIB_SEED_OFFSET
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)
-    max_dist, min_ssim = copy_threshold(data), ssim_threshold(data, sc.q_ssim)
-    x = generate(model, tok, msk, m=sc.m, seed=sc.seed, steps=sc.steps, sampler=sc.sampler,
-                 guidance=sc.guidance, bs=sc.bs, progress=progress)
-    ex = explanation_columns(model, data, tab, sc, sc.seed + WEN_SEED_OFFSET) if sc.explain else {}
-    out = tab.assign(**truth_columns(x, data, tab.source, max_dist, min_ssim, sc.share),
-                     **wen_columns(model, tok, msk, sc, sc.seed + WEN_SEED_OFFSET),
+    own, max_dist, min_ssim = image_thresholds(data), copy_threshold(data), ssim_threshold(data, sc.q_ssim)
+    rule = copy_rule_thresholds(data, sc.copy_rule)
+    gen = lambda g: generate(model, tok, msk, m=sc.m, seed=sc.seed, steps=sc.steps, sampler=sc.sampler,
+                             guidance=g, bs=sc.bs, progress=progress)
+    truth = lambda x: truth_columns(x, data, tab.source, rule, min_ssim, sc.share)
+    x = gen(sc.guidance)
+    other = {f'{k}_g{g:g}': v for g in sc.truth_guidances if g != sc.guidance
+             for k, v in truth(gen(g)).items() if k in ('share', 'memorized', 'nn_dist')}
+    ex = explanation_columns(model, data, tab, sc, wen_seed) if sc.explain else {}
+    out = tab.assign(**truth(x), **other, **control_columns(data, tab.source, own),
+                     **wen_columns(model, tok, msk, sc, wen_seed),
+                     **reading_columns(model, tok, msk, sc, wen_seed),
                      **baseline_columns(model, data, conds, sc, max_dist), **ex)
-    cal = calibration_conditions(data, conds, sc.n_cal, sc.seed)
-    cal_sc = wen_columns(model, *data.vocab.batch(cal, max_len=data.max_len), sc, sc.seed + CALIB_SEED_OFFSET)
-    return out, {'max_dist': max_dist, 'min_ssim': min_ssim, 'n_cal': len(cal),
+    cal = data.vocab.batch(calibration_conditions(data, conds, sc.n_cal, sc.seed), max_len=data.max_len)
+    cal_sc = wen_columns(model, *cal, sc, cal_seed) | reading_columns(model, *cal, sc, cal_seed)
+    samp = SAMPLING.replace(steps=sc.steps, sampler=sc.sampler, guidance=sc.guidance, seed=wen_seed)
+    return out, {'max_dist': max_dist, 'min_ssim': min_ssim, 'copy_rule': sc.copy_rule, 'n_cal': len(cal[0]),
+                 'image_threshold_median': float(np.nanmedian(own)),
+                 'heldout_copy_share': {'image': heldout_copy_share(data, own, min_ssim),
+                                        'global': heldout_copy_share(data, max_dist, min_ssim)},
+                 'x0_clip_share': {sp: x0_clip_share(model, tok, msk, 1, samp.replace(spacing=sp))
+                                   for sp in SPACINGS},
+                 'design': design_stats(data, tab) if 'copies' in tab else None,
                  'thresholds': {k: threshold_at_fpr(v, sc.fpr) for k, v in cal_sc.items()}}, x
 
 # %% ../nbs/04b_benchmark.ipynb #2893109a
@@ -337,9 +458,6 @@ def flag_rates(tab:pd.DataFrame, # a scored benchmark table (truth and detector 
         out.append(row)
     return out
 
-# %% ../nbs/04b_benchmark.ipynb #facfbd6e
-DUPLICATED = ('A', 'C', 'D')   # arms whose image is ×D in training: the planted label "memorized"
-
 # %% ../nbs/04b_benchmark.ipynb #6fb1bbd5
 def mean_sd(v) -> tuple:
     "(mean, sd) over seeds of the values of `v` that are not NaN; None where there are too few."
@@ -350,19 +468,20 @@ def mean_sd(v) -> tuple:
 # %% ../nbs/04b_benchmark.ipynb #f0f354bf
 def copy_correlation(tabs:dict,          # {seed: scored table}
                      detectors:list,     # detector columns
-                     arms=DUPLICATED     # the arms pooled
+                     arms=DUPLICATED,    # the arms pooled
+                     truth:str='share',  # copy share, or 'nn_dist' / 'src_dist' (nearer: more memorized)
                     ) -> list[dict]:
-    "Spearman ρ of each score with the copy share within `arms`, per seed (NaN: share constant), mean and sd."
-    out = []
+    "Spearman ρ of each score with a continuous truth within `arms`, per seed (NaN: constant), mean and sd."
+    out, sign = [], 1 if truth == 'share' else -1             # distances: nearer is more memorized
     for det in detectors:
         rho, n = [], []
         for t in tabs.values():
-            t = t[t.arm.isin(arms) & t[det].notna()]
-            rho.append(spearmanr(t[det], t.share)[0] if t.share.nunique() > 1 else np.nan)
+            t = t[t.arm.isin(arms) & t[det].notna() & t[truth].notna()]
+            rho.append(spearmanr(t[det], sign * t[truth])[0] if t[truth].nunique() > 1 else np.nan)
             n.append(len(t))
         m, sd = mean_sd(rho)
-        out.append({'detector': det, 'arms': ''.join(arms), 'n': n, 'rho_per_seed': [float(r) for r in rho],
-                    'rho': m, 'rho_sd': sd})
+        out.append({'detector': det, 'arms': ''.join(arms), 'truth': truth, 'n': n,
+                    'rho_per_seed': [float(r) for r in rho], 'rho': m, 'rho_sd': sd})
     return out
 
 # %% ../nbs/04b_benchmark.ipynb #503f7f26
@@ -386,16 +505,18 @@ def arms_table(tabs:dict,            # {seed: scored table}
     return pd.DataFrame(rows).set_index('arm')
 
 # %% ../nbs/04b_benchmark.ipynb #463aee95
-def bench_headline(summ:dict,                   # a benchmark summary (`comparisons` rows of `compare`)
-                   names=(EMPIRICAL, 'A vs B'), # the comparisons shown
-                   detectors=None              # the detectors shown (default: all)
+def bench_headline(summ:dict,                           # a benchmark summary (its `comparisons` rows)
+                   names=(EMPIRICAL, WITHIN, 'A vs B'), # the comparisons shown
+                   detectors=None,                      # the detectors shown (default: all)
+                   guidance=None                        # the truth's CFG scale shown (default: all)
                   ) -> pd.DataFrame:
-    "Headline rows: comparison × detector with n, AUC, its 95% interval and spread over seeds, and the TPR."
+    "Headline rows: comparison × detector (× truth CFG scale): n, AUC, its 95% interval, spread, TPR."
     keys = ('n_pos', 'n_neg', 'auc', 'auc_ci', 'auc_sd', 'tpr', 'tpr_ci', 'tpr_at')
-    return pd.DataFrame([{'comparison': c['name'], 'detector': c['detector'], 'seeds': len(c['seeds'])}
-                         | {k: c[k] for k in keys}
+    return pd.DataFrame([{'comparison': c['name'], 'guidance': c.get('guidance'), 'detector': c['detector'],
+                          'seeds': len(c['seeds'])} | {k: c[k] for k in keys}
                          for c in summ['comparisons'] if c['name'] in names
-                         and (detectors is None or c['detector'] in detectors)])
+                         and (detectors is None or c['detector'] in detectors)
+                         and (guidance is None or c.get('guidance') == guidance)])
 
 # %% ../nbs/04b_benchmark.ipynb #6153c9ed
 def plot_arm_scores(tab:pd.DataFrame,       # a scored benchmark table
@@ -470,3 +591,63 @@ def plot_arm_gallery(tab:pd.DataFrame,     # a scored benchmark table (index 0..
     labels = [f"{tab.arm[i]} {'copied' if tab.memorized[i] else 'not copied'}\n{tab[det][i]:.2f}"
               for i in rows]
     return plot_copies(x.flatten(0, 1), tab, data, x.shape[1], rows=rows, size=size, labels=labels)
+
+# %% ../nbs/04b_benchmark.ipynb #0ca44432
+def plot_score_vs_timestep(rows:list,    # `score_vs_timestep` rows (t, alpha_bar, comparison, auc, auc_ci)
+                           chosen=None,  # the timestep the benchmark reads at (dashed)
+                           ax=None):     # matplotlib Axes; default a new figure
+    "Wen's AUC (95% interval) against the timestep it is read at, one line per comparison. Returns the Axes."
+    import matplotlib.pyplot as plt
+    if ax is None: _, ax = plt.subplots(figsize=(5.2, 3.0))
+    r = pd.DataFrame(rows).dropna(subset=['auc'])
+    for c, (name, g) in enumerate(r.groupby('comparison', sort=False)):
+        lo, hi = np.array(g.auc_ci.tolist()).T
+        ax.errorbar(g.t, g.auc, yerr=[g.auc - lo, hi - g.auc], marker='o', ms=3, capsize=2, color=f'C{c}',
+                    label=f'{name} (n = {g.n_pos.iloc[0]} / {g.n_neg.iloc[0]})')
+    if chosen is not None: ax.axvline(chosen, color='k', ls='--', lw=0.8)
+    ax.axhline(0.5, color='0.7', lw=0.6)
+    ax.invert_xaxis()
+    top = ax.secondary_xaxis('top', functions=(lambda t: t, lambda t: t))
+    top.set_xticks(r.t.unique(), [f'{a:.0e}' for a in r.drop_duplicates('t').alpha_bar], fontsize=5)
+    top.set_xlabel('ᾱ at the reading', fontsize=7)
+    ax.set_xlabel('timestep t the score is read at (from pure noise)', fontsize=7)
+    ax.set_ylabel('ROC AUC', fontsize=7)
+    ax.tick_params(labelsize=6)
+    ax.legend(fontsize=6, loc='lower left')
+    return ax
+
+# %% ../nbs/04b_benchmark.ipynb #da067764
+def borderline_rows(tab:pd.DataFrame, # a scored benchmark table with `share` (the copy share)
+                    x,                # its truth generations (C,m,1,S,S) in [-1,1]
+                    data,             # the `XrayData` the model was trained on
+                    max_dist,         # the copy rule's pixel threshold: a number, or per row
+                    n:int=3           # generations shown on each side of the rule
+                   ) -> pd.DataFrame:
+    "The generations nearest the copy rule's line: `n` just under it (copies) and `n` just over (not)."
+    x = torch.as_tensor(x)
+    d, nn = nearest_training(x.flatten(0, 1), data)
+    thr = np.asarray(max_dist)[nn] if np.ndim(max_dist) else np.full(len(d), max_dist)
+    g = pd.DataFrame({'gen': np.arange(len(d)), 'cond_row': np.arange(len(d)) // x.shape[1], 'nn': nn,
+                      'dist': d, 'threshold': thr, 'ratio': d / thr})
+    under, over = g[g.ratio < 1].nlargest(n, 'ratio'), g[g.ratio >= 1].nsmallest(n, 'ratio')
+    return pd.concat([under.assign(side='copy'), over.assign(side='not a copy')], ignore_index=True)
+
+# %% ../nbs/04b_benchmark.ipynb #346a88f8
+def plot_borderline(rows:pd.DataFrame, # `borderline_rows`
+                    x,                 # the truth generations (C,m,1,S,S) in [-1,1]
+                    data,              # the `XrayData` the model was trained on
+                    size:float=1.0):   # inches per image
+    "Each borderline generation above its nearest training image, titled with distance / threshold."
+    import matplotlib.pyplot as plt
+    x = torch.as_tensor(x).flatten(0, 1)
+    fig, axs = plt.subplots(2, len(rows), figsize=(size * len(rows), size * 2.3), squeeze=False)
+    for c, r in enumerate(rows.itertuples()):
+        for ax, im in zip(axs[:, c], (x[r.gen, 0].numpy(), data.images[r.nn] / 127.5 - 1)):
+            ax.imshow(im, cmap='gray', vmin=-1, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axs[0, c].set_title(f'{r.side}\n{r.dist:.3f} / {r.threshold:.3f}', fontsize=6)
+    axs[0, 0].set_ylabel('generation', fontsize=6)
+    axs[1, 0].set_ylabel('nearest training', fontsize=6)
+    fig.subplots_adjust(wspace=0.05, hspace=0.05)
+    return fig

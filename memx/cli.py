@@ -25,7 +25,7 @@ from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_d
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
                         bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
                         write_mitigation_bench, _config_diff)
-from .benchmark import EMPIRICAL, BenchScoring, bench_headline, main_detectors
+from .benchmark import EMPIRICAL, WITHIN, BenchScoring, bench_headline, main_detectors
 from .report import build_report
 
 # %% auto #0
@@ -69,9 +69,9 @@ def demo_base() -> ExperimentConfig:
 # %% ../nbs/08_cli.ipynb #26459330
 def quick_bench(**kw) -> BenchConfig:
     "A `BenchConfig` for CI and a first look (≈ 2 CPU minutes): 128 phantoms, 2 images per arm, 2 seeds."
-    base = bench_base().replace(phantom_images=128, arms=ArmsConfig(a=2, b=2, c=2, d=2, copies=8),
+    base = bench_base().replace(phantom_images=128, arms=ArmsConfig(a=2, b=2, c=2, d=2, copies=8, d_others=2),
                                 **{'train.epochs': 3, 'train.ckpt_every': 5})
-    sc = BenchScoring(n_e=24, n_f=8, n_cal=16, m=2, m_base=2, n=2, k=2, steps=10)
+    sc = BenchScoring(n_e=24, n_f=8, n_cal=16, m=2, m_base=2, n=2, k=2, steps=10, read_ts=[999, 899, 799])
     pc = PrivacyConfig(n_train=256, n_calib=64, epochs=20, n_boot=50)
     return BenchConfig(name='bench_quick', base=base, seeds=[0, 1], scoring=sc, n_boot=200,
                        privacy=pc).replace(**kw)
@@ -80,7 +80,7 @@ def quick_bench(**kw) -> BenchConfig:
 def quick_mitigation(**kw) -> MitigationBench:
     "A `MitigationBench` for CI and a first look: one knob per method, small sets."
     return MitigationBench(knobs={'inference': [5.], 'guidance': [1.], 'rna': [2.], 'delayed': [500.]},
-                           n_reference=64, n_classifier=128, clf_epochs=3, n_calib=16,
+                           n_reference=64, n_classifier=128, clf_epochs=3, clf_seeds=[0, 1], n_calib=16,
                            n_boot=20).replace(**kw)
 
 # %% ../nbs/08_cli.ipynb #d9779347
@@ -476,18 +476,20 @@ def nested_get(d:dict, *path, default=float('nan')):
 
 # %% ../nbs/08_cli.ipynb #e381826c
 def bench_rows(root) -> dict:
-    "Headline rows of the study's benchmark (`root/bench`): Wen's cheapest and strongest score."
+    "Headline rows of the study's benchmark (`root/bench`): Wen's score at the first step, the reading, k = 5."
     p = Path(root)/'bench'/'results'/'benchmark.json'
     if not p.exists(): return {}
     s = load_json(p)
-    by = {(c['name'], c['detector']): c for c in s['comparisons']}
-    wen = [d for d in s['detectors'] if d.startswith('wen_')]
-    rows = {}
-    for det in (wen[0], wen[-1]):
-        e, ab = by[(EMPIRICAL, det)], by[('A vs B', det)]
+    sc = s['config']['scoring']
+    g = sc['guidance']                                              # the headline truth's CFG scale
+    by = {(c['name'], c['detector']): c for c in s['comparisons'] if c.get('guidance', g) == g}
+    rows, auc = {}, lambda c: c['auc']
+    for det in [d for d in ('wen_k1_n1', 'wen_read') if d in s['detectors']] + [f"wen_k{sc['k']}_n{sc['n']}"]:
+        e, w, ab = by[(EMPIRICAL, det)], by.get((WITHIN, det)), by[('A vs B', det)]
         ci = f"[{e['auc_ci'][0]:.3f}, {e['auc_ci'][1]:.3f}]" if e['auc'] is not None else None
         rows[f'benchmark: {det}'] = {'AUC memorized vs not (empirical)': e['auc'], 'AUC 95% CI': ci,
                                      'AUC sd over seeds': e['auc_sd'], 'TPR': e['tpr'], 'TPR at': e['tpr_at'],
+                                     'AUC within A/C/D': w and auc(w),
                                      'memorized / other conditions': f"{e['n_pos']} / {e['n_neg']}",
                                      'AUC A vs B': ab['auc'], 'seeds': len(s['seeds'])}
     return rows

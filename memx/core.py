@@ -284,6 +284,7 @@ LABELS = {
     'opt_evals_per_mitigated_gen': 'Optimization evaluations per mitigated generation',
     'fidelity_drop': 'Label fidelity drop', 'model': 'Model', 'seen': 'Samples the filter saw',
     'seed': 'Training seed', 'twin': 'Clean twin', 'none': 'No mitigation',
+    'trailing': 'No mitigation, trailing spacing (the sampler before the fix)',
     'inference': 'Inference-time optimization', 'guidance': 'Lower guidance',
     'rna': 'Noisy condition embedding', 'memfilter': 'Training-time filter',
     'filter': 'Training-time filter', 'dedup': 'De-duplicated training set',

@@ -14,24 +14,24 @@ from sklearn.metrics import roc_auc_score, roc_curve
 from .core import label
 from .data import PAD, BOS, NULL
 from .model import (SAMPLING, sample, make_scheduler, guidance_norm, generation_rows, generate,
-                        _init_noise, _progress)
+                        first_step, _progress)
 from .similarity import nearest_training, copy_threshold
 
 # %% auto #0
-__all__ = ['STEP_FEATURES', 'NOT_DETECTORS', 'first_steps', 'count_forwards', 'CrossAttnRecorder', 'token_entropy',
-           'step_features', 'step_norms', 'wen_scores', 'score_columns', 'first_eps', 'token_contrast',
-           'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique', 'carlini_scores',
-           'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary', 'threshold_at_fpr',
-           'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr', 'roc_with_ci', 'plot_roc', 'plot_score_hist',
-           'auc_grid', 'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report', 'explain_top',
-           'detect_figures']
+__all__ = ['STEP_FEATURES', 'NOT_DETECTORS', 'trajectory_steps', 'count_forwards', 'CrossAttnRecorder', 'token_entropy',
+           'step_features', 'step_norms', 'noise_readings', 'wen_scores', 'score_columns', 'first_eps',
+           'token_contrast', 'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique',
+           'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary',
+           'threshold_at_fpr', 'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr', 'roc_with_ci',
+           'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report',
+           'explain_top', 'detect_figures']
 
 # %% ../nbs/04_detect.ipynb #3cfc7c61
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
 
 # %% ../nbs/04_detect.ipynb #6a748b3d
-def first_steps(model, k:int, fn, tokens=None, mask=None, emb=None, seeds=None, steps:int=SAMPLING.steps,
-                sampler:str=SAMPLING.sampler, guidance:float=1.0, uncond_model=None):
+def trajectory_steps(model, k:int, fn, tokens=None, mask=None, emb=None, seeds=None, steps:int=SAMPLING.steps,
+                     sampler:str=SAMPLING.sampler, guidance:float=1.0, uncond_model=None):
     "Run `memx.model.sample` for its first `k` steps only, calling `fn(i, t, xt, eps_c, eps_u)` at each."
     if not 1 <= k <= steps: raise ValueError(f"k={k} sampling steps must be in 1..steps={steps}")
     def cb(i, t, xt, eps_c, eps_u):
@@ -111,7 +111,7 @@ def step_features(model,                            # a `CondUNet`
                 r = slice(s, s + len(xt))
                 out[0, r, i], out[1, r, i] = d.norm(dim=1).cpu(), F.cosine_similarity(d, u, dim=1).cpu()
                 if attention: out[2, r, i] = token_entropy(att.take()[:len(xt)]).cpu()
-            first_steps(model, k, rec, tr[s:s + bs], mr[s:s + bs], seeds=seeds[s:s + bs], steps=steps,
+            trajectory_steps(model, k, rec, tr[s:s + bs], mr[s:s + bs], seeds=seeds[s:s + bs], steps=steps,
                         sampler=sampler, guidance=guidance, uncond_model=uncond_model)
     return {name: out[j].view(-1, n, k).numpy() for j, name in enumerate(STEP_FEATURES)}
 
@@ -133,16 +133,6 @@ def step_norms(model,                            # a `CondUNet`
     return step_features(model, tokens, mask, n, k, seed, steps, sampler, guidance, uncond_model, bs,
                          attention=False, progress=progress)['norm']
 
-# %% ../nbs/04_detect.ipynb #525c78e2
-def _first_noise(model, n:int, seed:int, steps:int, sampler:str) -> tuple:
-    "(t, x_T): `sample`'s first timestep and its initial noises (n,C,S,S) of seeds `seed`..`seed+n-1`."
-    if sampler not in ('ddim', 'dpm'):
-        raise ValueError(f"sampler {sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")
-    cfg, dev = model.config, next(model.parameters()).device
-    sched = make_scheduler(cfg, sampler, steps)
-    shape = (n, cfg.in_channels, cfg.image_size, cfg.image_size)
-    return sched.timesteps[0].to(dev), _init_noise(shape, range(seed, seed + n), dev) * sched.init_noise_sigma
-
 # %% ../nbs/04_detect.ipynb #d0d3466d
 def _null_eps(model, x_T, t, L:int) -> torch.Tensor:
     "ε(x_T,∅) (n,C,S,S) of noises `x_T` (n,C,S,S) at timestep `t`, ∅ padded to `L` tokens as in `cfg_eps`."
@@ -150,6 +140,33 @@ def _null_eps(model, x_T, t, L:int) -> torch.Tensor:
     with torch.no_grad(): return model(x_T, t, emb=emb, mask=mask)
 
 # %% ../nbs/04_detect.ipynb #5d9b6704
+def noise_readings(model,                        # a `CondUNet`
+                   tokens,                       # conditions (C,L) token ids
+                   mask=None,                    # (C,L) True on real tokens; default tokens != pad
+                   n:int=4,                      # noises per condition (seeds `seed`..`seed+n-1`)
+                   seed:int=SAMPLING.seed,       # first noise seed
+                   steps:int=SAMPLING.steps,     # sampling steps of the sampler (fix its first timestep)
+                   sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+                   t:int|None=None,              # timestep read (None: `SAMPLING.read_t` or the 1st step's)
+                   bs:int=256,                   # (condition, noise) rows per conditional forward
+                   uncond_model=None             # ∅ from this model (two-model form); default `model`'s own ∅
+                  ) -> dict:
+    "Norm ‖ε(x_T,c) − ε(x_T,∅)‖₂, angle cos(ε_c − ε_∅, ε_∅) of seeded noises x_T read at `t`: (C,n)."
+    dev = next(model.parameters()).device
+    tr, mr, _ = generation_rows(tokens, mask, n, seed)
+    tr, mr, j = tr.to(dev), mr.to(dev), torch.arange(len(tr), device=dev) % n       # row c·n+i: seed `seed+i`
+    fs = first_step(model, range(seed, seed + n), SAMPLING.replace(steps=steps, sampler=sampler), t)
+    eps_u = _null_eps(uncond_model or model, fs.x_T, fs.t, tr.shape[1]).float()      # once per seed
+    out = torch.empty(2, len(tr), device=dev)
+    with torch.no_grad():
+        for s in range(0, len(tr), bs):
+            r = slice(s, s + bs)
+            d = model(fs.x_T[j[r]], fs.t, emb=model.embed(tr[r]), mask=mr[r]).float() - eps_u[j[r]]
+            out[0, r] = d.flatten(1).norm(dim=1)
+            out[1, r] = F.cosine_similarity(d.flatten(1), eps_u[j[r]].flatten(1), dim=1)
+    return dict(zip(('norm', 'angle'), out.cpu().numpy().reshape(2, -1, n)))
+
+# %% ../nbs/04_detect.ipynb #d82d347d
 def wen_scores(model,                        # a `CondUNet`
                tokens,                       # conditions (C,L) token ids
                mask=None,                    # (C,L) True on real tokens; default tokens != pad
@@ -158,20 +175,11 @@ def wen_scores(model,                        # a `CondUNet`
                steps:int=SAMPLING.steps,     # sampling steps of the sampler (fixes the first timestep)
                sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
                bs:int=256,                   # (condition, generation) rows per conditional forward
-               uncond_model=None             # ∅ from this model (two-model form); default `model`'s own ∅
+               uncond_model=None,            # ∅ from this model (two-model form); default `model`'s own ∅
+               t:int|None=None               # timestep read (None: `SAMPLING.read_t` or the 1st step's)
               ) -> np.ndarray:
-    "Wen et al.'s score per condition `tokens` (C,L): ‖ε(x_T,c) − ε(x_T,∅)‖₂ at step 1, mean over `n` seeds."
-    dev = next(model.parameters()).device
-    tr, mr, _ = generation_rows(tokens, mask, n, seed)
-    tr, mr, j = tr.to(dev), mr.to(dev), torch.arange(len(tr), device=dev) % n       # row c·n+i: seed `seed+i`
-    t, x_T = _first_noise(model, n, seed, steps, sampler)
-    eps_u = _null_eps(uncond_model or model, x_T, t, tr.shape[1])                    # once per seed
-    out = torch.empty(len(tr), device=dev)
-    with torch.no_grad():
-        for s in range(0, len(tr), bs):
-            r = slice(s, s + bs)
-            out[r] = guidance_norm(model(x_T[j[r]], t, emb=model.embed(tr[r]), mask=mr[r]), eps_u[j[r]])
-    return out.cpu().numpy().reshape(-1, n).mean(1)
+    "Wen et al.'s score of conditions `tokens` (C,L): ‖ε(x_T,c) − ε(x_T,∅)‖₂ at the reading, mean of n seeds."
+    return noise_readings(model, tokens, mask, n, seed, steps, sampler, t, bs, uncond_model)['norm'].mean(1)
 
 # %% ../nbs/04_detect.ipynb #11d1f4b6
 def score_columns(norms, ks=(1, 5, None), ns=(1, 4), prefix:str='wen') -> dict:
@@ -187,21 +195,26 @@ def score_columns(norms, ks=(1, 5, None), ns=(1, 4), prefix:str='wen') -> dict:
     return out
 
 # %% ../nbs/04_detect.ipynb #3eb88885
-def first_eps(model, tokens, mask=None, n:int=1, seed:int=SAMPLING.seed, steps:int=SAMPLING.steps,
-              sampler:str=SAMPLING.sampler, bs:int=256) -> torch.Tensor:
-    "ε(x_T,c) at step 1 for `n` seeded noises per condition `tokens` (C,L), as `sample` starts: (C,n,ch,S,S)."
-    cfg, dev = model.config, next(model.parameters()).device
-    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
-    sched = make_scheduler(cfg, sampler, steps)
-    t = sched.timesteps[0].to(dev)
-    shape = (1, cfg.in_channels, cfg.image_size, cfg.image_size)
-    out = [torch.zeros(0, *shape[1:])]
+def first_eps(model,                        # a `CondUNet`
+              tokens,                       # conditions (C,L) token ids
+              mask=None,                    # (C,L) True on real tokens; default tokens != pad
+              n:int=1,                      # noises per condition (seeds `seed`..`seed+n-1`)
+              seed:int=SAMPLING.seed,       # first noise seed
+              steps:int=SAMPLING.steps,     # sampling steps of the sampler (fix its first timestep)
+              sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+              bs:int=256,                   # rows per forward
+              t:int|None=None               # timestep read (None: `SAMPLING.read_t` or the 1st step's)
+             ) -> torch.Tensor:
+    "ε(x_T,c) at the reading of `n` seeded noises per condition `tokens` (C,L): (C,n,ch,S,S)."
+    dev = next(model.parameters()).device
+    tr, mr, _ = generation_rows(tokens, mask, n, seed)
+    fs = first_step(model, range(seed, seed + n), SAMPLING.replace(steps=steps, sampler=sampler), t)
+    j = torch.arange(len(tr)) % n
     with torch.no_grad():
-        for s in range(0, len(tr), bs):
-            x_T = (_init_noise((len(seeds[s:s + bs]), *shape[1:]), seeds[s:s + bs], dev)
-                   * sched.init_noise_sigma)
-            out.append(model(x_T, t, tr[s:s + bs].to(dev), mr[s:s + bs].to(dev)).cpu())
-    return torch.cat(out).view(-1, n, *shape[1:])
+        out = [torch.zeros(0, *fs.x_T.shape[1:])] + [
+            model(fs.x_T[j[s:s + bs]], fs.t, tr[s:s + bs].to(dev), mr[s:s + bs].to(dev)).cpu()
+            for s in range(0, len(tr), bs)]
+    return torch.cat(out).view(-1, n, *fs.x_T.shape[1:])
 
 # %% ../nbs/04_detect.ipynb #ed5df21c
 def _drop_one(tokens, mask):
@@ -270,8 +283,8 @@ def token_significance(model,                            # a `CondUNet`
                 d = guidance_norm(model(xt, t, emb=ee, mask=mk), eps_u)
                 g, = torch.autograd.grad(d.sum(), ee)
             out[s:s + len(e)] += g.norm(dim=-1).cpu() / k
-        first_steps(model, k, grad_step, emb=e, mask=mk, seeds=seeds[s:s + bs], steps=steps, sampler=sampler,
-                    guidance=guidance, uncond_model=uncond_model)
+        trajectory_steps(model, k, grad_step, emb=e, mask=mk, seeds=seeds[s:s + bs], steps=steps,
+                         sampler=sampler, guidance=guidance, uncond_model=uncond_model)
     return out.view(-1, n, tr.shape[1]).mean(1).numpy()
 
 # %% ../nbs/04_detect.ipynb #8bb5b529

@@ -15,21 +15,22 @@ from fastai.callback.core import Callback, CancelBatchException
 from fastprogress.fastprogress import progress_bar
 from .data import PAD, NULL
 from .testbed import control_conditions
-from .model import SAMPLING, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise
+from .model import (SAMPLING, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise,
+                        first_step)
 from .train import TrainConfig, DDPMCallback, FILTER_RULES, unwrap, skipped, q_sample
 from .similarity import pixel_nn
 from .detect import wen_scores, threshold_at_fpr, auc_tpr
 from .validate import frechet_distance
 
 # %% auto #0
-__all__ = ['METHODS', 'CHANGES', 'opt_positions', 'first_timestep', 'optimize_condition', 'generation_norms',
-           'calibrate_l_target', 'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups',
-           'dedup_rows', 'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'condition_keys',
+__all__ = ['METHODS', 'CHANGES', 'opt_positions', 'read_timestep', 'optimize_condition', 'generation_norms', 'calibrate_l_target',
+           'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups', 'dedup_rows',
+           'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'condition_keys',
            'filter_precision_recall', 'MitigateConfig', 'delayed_guidance', 'method_guidance', 'generate_with',
            'calibration_conditions', 'detection_setup', 'plot_tradeoff', 'tradeoff_figure', 'plot_before_after',
            'mitigation_summary', 'MitigationBench', 'poly_kernel', 'mmd2', 'mean_auroc', 'quality_replicates',
-           'copy_replicates', 'summarize_replicates', 'mitigation_table', 'with_ci', 'mitigation_headline',
-           'filter_table', 'plot_tradeoff_ci', 'mitigation_figure', 'group_fidelity']
+           'copy_replicates', 'summarize_replicates', 'pool_classifiers', 'mitigation_table', 'with_ci',
+           'mitigation_headline', 'filter_table', 'plot_tradeoff_ci', 'mitigation_figure', 'group_fidelity']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -40,9 +41,13 @@ def opt_positions(tokens, mask=None) -> torch.Tensor:
     return pos & (tokens[:, :1] != NULL)
 
 # %% ../nbs/06_mitigate.ipynb #dba2cacd
-def first_timestep(model:CondUNet, sampler:str=SAMPLING.sampler, steps:int=SAMPLING.steps) -> torch.Tensor:
-    "The first timestep of `sampler` with `steps` steps (where Wen's score is taken)."
-    return make_scheduler(model.config, sampler, steps).timesteps[0]
+def read_timestep(model:CondUNet,              # a `CondUNet`
+                  sampler:str=SAMPLING.sampler, # sampler whose first timestep is the default
+                  steps:int=SAMPLING.steps,     # its number of steps
+                  t=None                        # read here instead (None: `SAMPLING.read_t`, or the 1st step)
+                 ) -> torch.Tensor:
+    "The timestep Wen's score is read at (`memx.model.first_step`): where mitigation flags and optimizes."
+    return first_step(model, sampling=SAMPLING.replace(sampler=sampler, steps=steps), t=t).t
 
 # %% ../nbs/06_mitigate.ipynb #9a9498eb
 def optimize_condition(model:CondUNet,            # a model trained with CFG (it has a learned ∅)
@@ -52,13 +57,13 @@ def optimize_condition(model:CondUNet,            # a model trained with CFG (it
                        l_target,                  # stop at ‖ε(x_T,c) − ε(x_T,∅)‖₂ ≤ l_target: float or (B,)
                        lr:float=0.05,             # AdamW learning rate (paper)
                        max_steps:int=10,          # optimization steps at most (paper)
-                       t=None,                    # timestep; None: the sampler's first
+                       t=None,                    # timestep; None: the reading's (`read_timestep`)
                        sampler:str=SAMPLING.sampler,  # sampler whose first timestep is used
                        steps:int=SAMPLING.steps): # its number of steps
     "AdamW on token embeddings at x_T until norm ≤ `l_target`: (emb (B,L,D), norm history (B,≤max_steps+1))."
     dev, B, L = next(model.parameters()).device, *tokens.shape
     tokens, mask, xt = tokens.to(dev), mask.to(dev).bool(), x_T.to(dev)
-    t = (first_timestep(model, sampler, steps) if t is None else torch.as_tensor(t)).to(dev)
+    t = read_timestep(model, sampler, steps, t)
     pos = opt_positions(tokens, mask)[..., None]
     l_target = torch.as_tensor(l_target, dtype=torch.float32, device=dev).expand(B)
     with torch.no_grad(): emb0, eps_u = model.embed(tokens), model(xt, t, *model.null_cond(B, L, dev))
@@ -106,9 +111,9 @@ def calibrate_l_target(model:CondUNet,           # a model trained with CFG
 
 # %% ../nbs/06_mitigate.ipynb #f68ede7a
 def first_step_norms(model:CondUNet, tokens, mask, x_T, sampler:str=SAMPLING.sampler,
-                     steps:int=SAMPLING.steps) -> torch.Tensor:
-    "‖ε(x_T,c) − ε(x_T,∅)‖₂ (B,) of each generation `tokens` (B,L) at its own `x_T` (B,C,S,S)."
-    t, B, L = first_timestep(model, sampler, steps), *tokens.shape
+                     steps:int=SAMPLING.steps, t=None) -> torch.Tensor:
+    "‖ε(x_T,c) − ε(x_T,∅)‖₂ (B,) of generations `tokens` (B,L) at their own `x_T` (B,C,S,S), at the reading."
+    t, B, L = read_timestep(model, sampler, steps, t), *tokens.shape
     with torch.no_grad():
         return guidance_norm(*cfg_eps(model, x_T, t, model.embed(tokens), mask, *model.null_emb(B, L)))
 
@@ -399,9 +404,9 @@ def method_guidance(model:CondUNet, method:str, knob, c:MitigateConfig):
 # %% ../nbs/06_mitigate.ipynb #22a37bcc
 def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:MitigateConfig, flag=None,
                   l_target=None, progress:bool=False):
-    "Generate `tokens` (B,L) from `seeds` by `method` (`METHODS` or 'none') at `knob`: (x (B,C,S,S), cost)."
-    if method not in ('none',) + METHODS:
-        raise ValueError(f"unknown method {method!r}; choose from {('none',) + METHODS}")
+    "Generate `tokens` (B,L) from `seeds` by `method` (`METHODS`, 'none' or 'trailing') at `knob`: (x, cost)."
+    if method not in ('none', 'trailing') + METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {('none', 'trailing') + METHODS}")
     xs, cost = [], dict(seconds=0., opt_seconds=0., n_opt=0, opt_evals=0)
     kw = dict(steps=c.steps, sampler=c.sampler, guidance=method_guidance(model, method, knob, c))
     for i in (progress_bar(range(0, len(tokens), c.bs), leave=False) if progress
@@ -417,6 +422,7 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
             x = sample(model, emb=noisy_embeddings(model, tk, mk, knob,
                                                    [s + EMB_NOISE_SEED_OFFSET for s in sd]),
                        mask=mk, seeds=sd, **kw)
+        elif method == 'trailing': x = sample(model, tk, mk, seeds=sd, spacing='trailing', **kw)   # no fix
         else: x = sample(model, tk, mk, seeds=sd, **kw)     # the scale(s) of `method_guidance`
         xs.append(x.cpu())
         cost['seconds'] += time.perf_counter() - t0
@@ -528,6 +534,7 @@ class MitigationBench(Config):
     n_reference: int = 1024     # fresh phantoms: FD/KID reference; their conditions: as many generations
     n_classifier: int = 2048    # further fresh phantoms: the training set of the features' classifier
     clf_epochs: int = 100       # that classifier's epochs
+    clf_seeds: list[int] = field(default_factory=lambda: [0, 1, 2]) # its seeds: the features' variance
     reference_seed: int = 10_000 # phantom seed of the reference set (the classifier's: +1)
     n_calib: int = 128          # calibration conditions: detection threshold and l_target
     fpr: float = 0.05           # inference-time: mitigate conditions flagged at this calibration FPR
@@ -629,6 +636,17 @@ def summarize_replicates(reps:dict,      # {seed: {row: {metric: (1 + B,)}}} (`*
             out[k][met] = _ci(v[1:], v[0])
             if k != ref: out[k][f'{met}_change'] = _ci(ch[1:], ch[0])
     return out
+
+# %% ../nbs/06_mitigate.ipynb #dedb05ce
+def pool_classifiers(qs:list,     # one `quality_replicates` result per feature classifier (same resamples)
+                     seed:int=0   # seed of the classifier drawn for each resample
+                    ) -> dict:
+    "{row: {metric: (1 + n_boot,)}}: the mean over classifiers first, then each resample read in a drawn one."
+    first = qs[0][next(iter(qs[0]))]
+    B = len(next(iter(first.values()))) - 1
+    pick = np.random.default_rng(seed).integers(0, len(qs), B)        # one draw per resample, every row alike
+    pool = lambda a: np.concatenate([a[:, :1].mean(0), a[pick, np.arange(1, B + 1)]])
+    return {k: {m: pool(np.stack([q[k][m] for q in qs])) for m in qs[0][k]} for k in qs[0]}
 
 # %% ../nbs/06_mitigate.ipynb #1cde9766
 def mitigation_table(summ:dict) -> pd.DataFrame:

@@ -13,9 +13,10 @@ from .core import Config, save_tensors, load_tensors, seed_everything
 from .data import PAD, NULL, BOS
 
 # %% auto #0
-__all__ = ['BETA_SCHEDULES', 'PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'SAMPLING', 'ModelConfig', 'model_config', 'pool_tokens',
-           'CondUNet', 'time_train_step', 'load_weights', 'make_scheduler', 'cfg_eps', 'guided_eps', 'SamplingConfig',
-           'guidance_steps', 'sample', 'guidance_norm', 'generation_rows', 'generate', 'plot_samples']
+__all__ = ['BETA_SCHEDULES', 'PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'SAMPLERS', 'SPACINGS', 'SAMPLING', 'ModelConfig',
+           'model_config', 'pool_tokens', 'CondUNet', 'time_train_step', 'load_weights', 'SamplingConfig',
+           'make_scheduler', 'cfg_eps', 'guided_eps', 'FirstStep', 'first_step', 'guidance_steps', 'sample',
+           'guidance_norm', 'generation_rows', 'generate', 'x0_clip_share', 'plot_samples']
 
 # %% ../nbs/02_model.ipynb #a28fa3b3
 BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
@@ -222,17 +223,41 @@ def load_weights(model:CondUNet, path):
     model.load_state_dict(sd)
     return model
 
+# %% ../nbs/02_model.ipynb #3985244a
+SAMPLERS, SPACINGS = ('ddim', 'dpm'), ('leading', 'trailing')
+
+@dataclass
+class SamplingConfig(Config):
+    "How generations are drawn and where one-step detectors read: the settings every stage shares."
+    steps: int = 25          # sampling steps
+    sampler: str = 'ddim'    # 'ddim' or 'dpm' (both deterministic given x_T)
+    guidance: float = 3.0    # CFG scale s of conditional models
+    seed: int = 0            # generation j of a condition starts from noise seed `seed + j`
+    spacing: str = 'leading' # 'leading' (first t = T − T/steps + 1: finite SNR) or 'trailing' (t = T − 1)
+    read_t: int|None = None  # timestep one-step detectors read x_T at (None: the sampler's first)
+    def __post_init__(self):
+        if self.sampler not in SAMPLERS:
+            raise ValueError(f"sampler {self.sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")
+        if self.spacing not in SPACINGS: raise ValueError(f"spacing {self.spacing!r}: use one of {SPACINGS}")
+        if self.steps < 1: raise ValueError(f"steps={self.steps} must be >= 1")
+
+SAMPLING = SamplingConfig()  # the defaults of every function that samples
+
 # %% ../nbs/02_model.ipynb #cebe7ec6
-def make_scheduler(cfg:ModelConfig, kind:str='ddpm', steps:int|None=None):
+def make_scheduler(cfg:ModelConfig,                # the model's schedule (T, β schedule, prediction type)
+                   kind:str='ddpm',                # 'ddpm' (training), 'ddim' or 'dpm' to sample
+                   steps:int|None=None,            # sampling steps (None: timesteps not set)
+                   spacing:str=SAMPLING.spacing):  # 'leading' (shifted by 1) or 'trailing'
     "Diffusers scheduler for `cfg`'s schedule: 'ddpm' (training), 'ddim' or 'dpm' (DPM-Solver++) to sample."
+    if spacing not in SPACINGS: raise ValueError(f"spacing {spacing!r}: use one of {SPACINGS}")
     kw = dict(num_train_timesteps=cfg.num_train_timesteps, beta_schedule=cfg.beta_schedule,
-              prediction_type=cfg.prediction_type)
-    if kind == 'ddpm': s = DDPMScheduler(**kw, clip_sample=False, timestep_spacing='trailing')
-    elif kind == 'ddim': s = DDIMScheduler(**kw, clip_sample=True, set_alpha_to_one=False,
-                                           timestep_spacing='trailing')
+              prediction_type=cfg.prediction_type, timestep_spacing=spacing,
+              steps_offset=int(spacing == 'leading'))
+    if kind == 'ddpm': s = DDPMScheduler(**kw, clip_sample=False)
+    elif kind == 'ddim': s = DDIMScheduler(**kw, clip_sample=True, set_alpha_to_one=False)
     elif kind == 'dpm': s = DPMSolverMultistepScheduler(**kw, algorithm_type='dpmsolver++', solver_order=2,
                                                         thresholding=True, sample_max_value=1.0,
-                                                        timestep_spacing='trailing', lower_order_final=True)
+                                                        lower_order_final=True)
     else: raise ValueError(f"unknown scheduler kind {kind!r}; choose 'ddpm', 'ddim' or 'dpm'")
     if steps: s.set_timesteps(steps)
     return s
@@ -257,17 +282,6 @@ def guided_eps(eps_c, eps_u, guidance:float):
     "Classifier-free guidance: ε̃ = ε_u + s·(ε_c − ε_u); ε_c when s = 1 or there is no ε_u."
     return eps_c if eps_u is None or guidance == 1 else eps_u + guidance * (eps_c - eps_u)
 
-# %% ../nbs/02_model.ipynb #3985244a
-@dataclass
-class SamplingConfig(Config):
-    "How generations are drawn: the settings every stage shares."
-    steps: int = 25       # sampling steps (they also fix the first timestep, where Wen's score is read)
-    sampler: str = 'ddim' # 'ddim' or 'dpm' (both deterministic given x_T)
-    guidance: float = 3.0 # CFG scale s of conditional models
-    seed: int = 0         # generation j of a condition starts from noise seed `seed + j`
-
-SAMPLING = SamplingConfig()  # the defaults of every function that samples
-
 # %% ../nbs/02_model.ipynb #dc50b9d2
 def _init_noise(shape, seeds, device):
     "x_T (B,C,S,S): one generator per sample when `seeds` (list of ints) is given, else the global RNG."
@@ -275,6 +289,30 @@ def _init_noise(shape, seeds, device):
     if len(seeds) != shape[0]: raise ValueError(f"{len(seeds)} seeds for {shape[0]} samples")
     return torch.stack([torch.randn(shape[1:], generator=torch.Generator().manual_seed(int(s)))
                         for s in seeds]).to(device)
+
+# %% ../nbs/02_model.ipynb #3aa89ad3
+@dataclass
+class FirstStep:
+    "Where sampling starts and one-step detectors read: the noises, the timestep and its ᾱ."
+    x_T: torch.Tensor # (n,C,S,S) noises of the seeds (None: none asked for)
+    t: torch.Tensor   # the timestep read (0-dim, on the model's device)
+    alpha_bar: float  # ᾱ_t of the training schedule (SNR = ᾱ/(1−ᾱ))
+
+# %% ../nbs/02_model.ipynb #8109d5c7
+def first_step(model,                            # a `CondUNet`
+               seeds=None,                       # noise seeds, one per x_T (None: the timestep alone)
+               sampling:SamplingConfig=SAMPLING, # the sampler (steps, spacing) and its `read_t`
+               t:int|None=None                   # read here (None: `sampling.read_t`, or the sampler's 1st)
+              ) -> FirstStep:
+    "The seeded noises x_T (n,C,S,S) that sampling starts from, the timestep one-step detectors read, its ᾱ."
+    cfg, dev = model.config, next(model.parameters()).device
+    sched = make_scheduler(cfg, sampling.sampler, sampling.steps, sampling.spacing)
+    t = next(v for v in (t, sampling.read_t, int(sched.timesteps[0])) if v is not None)
+    if not 0 <= t < cfg.num_train_timesteps:
+        raise ValueError(f"read timestep {t} outside 0..{cfg.num_train_timesteps - 1}")
+    shape = (len(seeds or ()), cfg.in_channels, cfg.image_size, cfg.image_size)
+    x_T = None if seeds is None else _init_noise(shape, list(seeds), dev) * sched.init_noise_sigma
+    return FirstStep(x_T, torch.tensor(t, device=dev), float(sched.alphas_cumprod[t]))
 
 # %% ../nbs/02_model.ipynb #83adeeb5
 def _progress(it, on):
@@ -298,6 +336,7 @@ def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
            steps:int=SAMPLING.steps,        # sampling steps
            guidance:float=1.0,              # CFG scale s (1: conditional alone), or one scale per step
            sampler:str=SAMPLING.sampler,    # 'ddim' or 'dpm'
+           spacing:str=SAMPLING.spacing,    # timestep spacing: 'leading' or 'trailing'
            seeds=None,                      # one noise seed per sample (B,); None: the global RNG
            emb=None,                        # token embeddings (B,L,D) instead of `tokens`
            callback=None,                   # called as callback(i, t, xt, eps_c, eps_u) at every step
@@ -308,7 +347,7 @@ def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
     cfg, dev = model.config, next(model.parameters()).device
     if sampler not in ('ddim', 'dpm'):
         raise ValueError(f"sampler {sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")
-    sched = make_scheduler(cfg, sampler, steps)
+    sched = make_scheduler(cfg, sampler, steps, spacing)
     gs = guidance_steps(guidance, len(sched.timesteps))
     need_u = any(g != 1 for g in gs) or callback is not None or uncond_model is not None
     with (torch.enable_grad() if emb is not None and emb.requires_grad else torch.no_grad()):
@@ -354,6 +393,7 @@ def generate(model,                            # a `CondUNet`
              steps:int=SAMPLING.steps,         # sampling steps
              sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
              guidance:float=SAMPLING.guidance, # CFG scale
+             spacing:str=SAMPLING.spacing,     # timestep spacing: 'leading' or 'trailing'
              uncond_model=None,                # ∅ from this model (two-model form)
              bs:int=256,                       # images per batch
              progress:bool=False               # progress bar over batches
@@ -362,9 +402,28 @@ def generate(model,                            # a `CondUNet`
     tr, mr, seeds = generation_rows(tokens, mask, m, seed)
     um = uncond_model if guidance != 1 else None                   # at s = 1 the ∅ branch is not needed
     x = [sample(model, tr[s:s + bs], mr[s:s + bs], steps=steps, guidance=guidance, sampler=sampler,
-                seeds=seeds[s:s + bs], uncond_model=um).cpu()
+                spacing=spacing, seeds=seeds[s:s + bs], uncond_model=um).cpu()
          for s in _progress(range(0, len(tr), bs), progress)]
     return torch.cat(x).view(-1, m, *x[0].shape[1:])
+
+# %% ../nbs/02_model.ipynb #d9cd45e3
+def x0_clip_share(model,                           # a `CondUNet` trained with CFG
+                  tokens,                          # conditions (C,L) token ids
+                  mask=None,                       # (C,L) True on real tokens; None: tokens != pad
+                  n:int=1,                         # noise seeds per condition
+                  sampling:SamplingConfig=SAMPLING # the sampler, its guidance and first noise seed
+                 ) -> float:
+    "Share of pixels of the sampler's first x̂_0 = (x_T − √(1−ᾱ)ε̃)/√ᾱ outside [-1, 1] (where the clip acts)."
+    fs = first_step(model, range(sampling.seed, sampling.seed + n), sampling.replace(read_t=None))
+    tr, mr, _ = generation_rows(tokens, mask, n, sampling.seed)
+    dev = fs.x_T.device
+    xt = fs.x_T[torch.arange(len(tr)) % n]
+    with torch.no_grad():
+        emb_u, mask_u = model.null_emb(len(tr), tr.shape[1])
+        ec, eu = cfg_eps(model, xt, fs.t, model.embed(tr.to(dev)), mr.to(dev), emb_u, mask_u)
+    eps = guided_eps(ec, eu, sampling.guidance)
+    x0 = (xt - (1 - fs.alpha_bar) ** 0.5 * eps) / fs.alpha_bar ** 0.5
+    return float((x0.abs() > 1).float().mean())
 
 # %% ../nbs/02_model.ipynb #dcde31bb
 def plot_samples(images, titles=None, nrow:int=8, ax=None, size:float=1.4):

@@ -9,10 +9,10 @@ import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'copy_threshold', 'as_images', 'RowView',
-           'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies', 'copy_share',
-           'copy_table', 'copy_summary', 'one_image_share', 'memorized', 'ssim_threshold', 'copy_evidence',
-           'plot_copies']
+__all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'copy_threshold', 'image_thresholds', 'as_images',
+           'RowView', 'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies',
+           'copy_share', 'copy_table', 'copy_summary', 'one_image_share', 'memorized', 'ssim_threshold',
+           'copy_evidence', 'plot_copies']
 
 # %% ../nbs/02a_similarity.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -69,6 +69,24 @@ def copy_threshold(data, q:float=0.01, split:str='train', max_n:int=4096, seed:i
     qi = np.random.default_rng(seed).choice(len(bank), min(max_n, len(bank)), replace=False)
     d, _ = pixel_nn(torch.from_numpy(bank[qi]), bank, k=2)
     return float(np.quantile(d[:, 1].numpy(), q))
+
+# %% ../nbs/02a_similarity.ipynb #234f2e8d
+def image_thresholds(data,             # an `XrayData` (or anything with `images`, `df`, `split_idx`)
+                     ratio:float=1.0,  # the threshold as a multiple of the image's nearest-other distance
+                     split:str='train' # the split whose distinct images are the bank
+                    ) -> np.ndarray:
+    "Per-image copy thresholds (N,) by row: `ratio` × each distinct image's RMS distance to its nearest other"
+    bank, src = training_bank(data, split)
+    if len(bank) < 2: raise ValueError("image_thresholds needs at least two distinct training images")
+    d, _ = pixel_nn(torch.from_numpy(bank), bank, k=2)
+    out = np.full(len(data.df), np.nan)
+    out[src] = ratio * d[:, 1].numpy()
+    return out
+
+def _below(dist, nn, max_dist) -> np.ndarray:
+    "dist < threshold: `max_dist` a number, or per-row thresholds (N,) read at the nearest rows `nn`."
+    thr = np.asarray(max_dist)[np.asarray(nn)] if np.ndim(max_dist) else max_dist
+    return np.asarray(dist) < thr
 
 # %% ../nbs/02a_similarity.ipynb #6d3929d4
 def as_images(x) -> torch.Tensor:
@@ -172,11 +190,11 @@ def feature_nn(queries,          # descriptors (Q,D) (normalized here), array or
 def is_copy(dist,          # (…) RMS distance of each generation to its nearest distinct training image
             nn,            # (…) the source row of that training image
             source,        # (…) planted source row of each generation's condition, -1 where none
-            max_dist:float # the copy threshold (`copy_threshold`)
+            max_dist       # the copy threshold (`copy_threshold`) or per row (`image_thresholds`)
            ) -> np.ndarray:
     "The copy rule: within `max_dist` of the nearest training image, which is a planted condition's source."
     src = np.asarray(source)
-    return (np.asarray(dist) < max_dist) & ((src < 0) | (np.asarray(nn) == src))
+    return _below(dist, nn, max_dist) & ((src < 0) | (np.asarray(nn) == src))
 
 # %% ../nbs/02a_similarity.ipynb #c0c42a22
 def nearest_copies(images,        # generations (C,m,1,S,S) or (C,m,S,S) in [-1,1]
@@ -228,10 +246,10 @@ def copy_summary(tab:pd.DataFrame) -> dict:
 # %% ../nbs/02a_similarity.ipynb #125f953c
 def one_image_share(dist, # (C,m) RMS distance of each generation to its nearest distinct training image
                     nn,   # (C,m) the source row of that image
-                    max_dist:float  # the copy threshold (`copy_threshold`)
+                    max_dist        # the copy threshold (`copy_threshold`) or per row (`image_thresholds`)
                    ) -> np.ndarray:
     "Largest share of each condition's generations that copy one and the same training image: (C,)."
-    close, nn = np.asarray(dist) < max_dist, np.asarray(nn)
+    close, nn = _below(dist, nn, max_dist), np.asarray(nn)
     top = [np.unique(r[c], return_counts=True)[1].max() if c.any() else 0 for r, c in zip(nn, close)]
     return np.asarray(top, float) / nn.shape[1]
 
@@ -261,7 +279,7 @@ def ssim_threshold(data,               # an `XrayData` (or anything with `images
 # %% ../nbs/02a_similarity.ipynb #a1f76176
 def copy_evidence(images,         # generations (C,m,1,S,S) or (C,m,S,S) in [-1,1]
                   data,           # the `XrayData` they were trained on
-                  max_dist:float, # the pixel copy threshold (`copy_threshold`)
+                  max_dist,       # pixel copy threshold (`copy_threshold`) or per row (`image_thresholds`)
                   min_ssim:float  # the SSIM confirmation threshold (`ssim_threshold`)
                  ) -> dict:
     "Per generation (C,m): `dist`, `nn` (source row), `ssim` of the nearest distinct training image; `copy`."
@@ -270,7 +288,7 @@ def copy_evidence(images,         # generations (C,m,1,S,S) or (C,m,S,S) in [-1,
     flat = x.reshape(C * m, *x.shape[2:])
     d, nn = nearest_training(flat, data)
     s = ssim(flat, np.asarray(data.images[nn])).numpy()
-    out = {'dist': d, 'nn': nn, 'ssim': s, 'copy': (d < max_dist) & (s > min_ssim)}
+    out = {'dist': d, 'nn': nn, 'ssim': s, 'copy': _below(d, nn, max_dist) & (s > min_ssim)}
     return {k: v.reshape(C, m) for k, v in out.items()}
 
 # %% ../nbs/02a_similarity.ipynb #4ebfa734

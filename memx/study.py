@@ -20,7 +20,7 @@ from .detect import wen_scores, roc_summary
 from .mitigate import mem_filter_callbacks
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'bench_tables', 'bench_summary', 'write_bench', 'privacy_sets', 'bench_verifier', 'bench_privacy', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'TRUTH_CONTROLS', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'guidance_comparisons', 'score_vs_timestep', 'truth_controls', 'schedule_summary', 'design_summary', 'BenchTables', 'bench_tables', 'bench_summary', 'write_bench', 'privacy_sets', 'bench_verifier', 'bench_privacy', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
@@ -275,15 +275,19 @@ from .core import atomic_write_text, save_figure
 from .benchmark import (BenchScoring, bench_detectors, main_detectors, arm_conditions, score_conditions,
                             twin_conditions, compare, copy_correlation, arms_table, flag_rates,
                             bench_headline, plot_arm_scores, plot_comparison_rocs, plot_arm_gallery,
-                            combine_loso, one_step_features, explanation_check)
+                            combine_loso, one_step_features, explanation_check, arm_rate_loso, choose_reading,
+                            EMPIRICAL, WITHIN, DUPLICATED, ARMS, compare_one, copy_rule_thresholds,
+                            borderline_rows, plot_borderline, plot_score_vs_timestep)
+from .model import make_scheduler
 
 # %% ../nbs/04b_benchmark.ipynb #9d45dc3f
 def bench_base() -> ExperimentConfig:
-    "The benchmark model: 512 phantoms, 16 px, 15% held out; arms A, C, D: 12 images ×32, B: 16; 0.37 M UNet."
-    return ExperimentConfig(name='seed0', phantom_images=512, data_cfg=DataConfig(size=16, heldout_frac=0.15),
-                            testbed=None, arms=ArmsConfig(a=12, b=16, c=12, d=12, copies=32),
+    "The benchmark model: 1,536 phantoms, 16 px, sex as metadata, 15% held out; A, C, D: 6 images ×16."
+    return ExperimentConfig(name='seed0', phantom_images=1536,
+                            data_cfg=DataConfig(size=16, heldout_frac=0.15, meta=['sex']),
+                            testbed=None, arms=ArmsConfig(a=6, b=16, c=6, d=6, copies=16, d_others=8),
                             model={'block_out_channels': [16, 32, 32]},
-                            train=TrainConfig(epochs=40, bs=32, lr=3e-3))
+                            train=TrainConfig(epochs=80, bs=32, lr=3e-3))
 
 # %% ../nbs/04b_benchmark.ipynb #54cb79f9
 @dataclass
@@ -304,9 +308,9 @@ class BenchConfig(Config):
 
 # %% ../nbs/04b_benchmark.ipynb #0e6998b3
 def seed_config(bc:BenchConfig, seed:int) -> ExperimentConfig:
-    "The run of training seed `seed`: arms planted, model trained with `seed`, in `<runs>/<name>/seed{seed}`."
+    "Training seed `seed`'s run: its own phantoms, split, arms and seed, in `<runs>/<name>/seed{seed}`."
     return bc.base.replace(name=f'seed{seed}', runs=str(Path(bc.runs)/bc.name),
-                           **{'train.seed': seed, 'arms.seed': seed})
+                           **{'train.seed': seed, 'arms.seed': seed, 'data_cfg.seed': seed})
 
 # %% ../nbs/04b_benchmark.ipynb #5dbab11e
 def twin_config(bc:BenchConfig) -> ExperimentConfig:
@@ -328,8 +332,8 @@ def bench_score_run(bc:BenchConfig,       # the benchmark
     r = load_run(Path(cfg.runs)/cfg.name)
     if label == 'twin':
         data0, man0 = prepare_data(seed_config(bc, bc.seeds[0]), progress=False)
-        tab = twin_conditions(arm_conditions(data0, man0, sc.n_e, sc.n_f, sc.seed), r.data.vocab)
-    else: tab = arm_conditions(r.data, r.man, sc.n_e, sc.n_f, sc.seed)
+        tab = twin_conditions(arm_conditions(data0, man0, sc.n_e, sc.n_f, sc.seed, sc.e_min), r.data.vocab)
+    else: tab = arm_conditions(r.data, r.man, sc.n_e, sc.n_f, sc.seed, sc.e_min)
     t0 = time.perf_counter()
     tab, info, x = score_conditions(r.model, r.data, tab, sc, progress=progress)
     atomic_write_text(r.rd.results/'bench.csv', tab.to_csv(index=False))
@@ -347,33 +351,122 @@ def load_bench_run(bc:BenchConfig, label:str) -> tuple:
     return pd.read_csv(res/'bench.csv', keep_default_na=True), load_json(res/'bench.json'), x
 
 # %% ../nbs/04b_benchmark.ipynb #065abaf6
-def _calibrated(tabs:dict, infos:dict) -> list[dict]:
+def _calibrated_thresholds(bt:BenchTables, infos:dict, s) -> dict:
+    "Seed `s`'s calibrated thresholds, with `wen_read`'s: the threshold of the timestep it reads at."
+    th, t = infos[s]['thresholds'], bt.reading[s]
+    return th | ({'wen_read': th[f'wen_t{t}']} if t is not None else {})
+
+def _calibrated(bt:BenchTables, infos:dict) -> list[dict]:
     "Per seed and calibrated detector: the share flagged above the calibration threshold, by empirical truth."
-    return [r | {'seed': s} for s, t in tabs.items() for r in flag_rates(t, infos[s]['thresholds'])]
+    return [r | {'seed': s} for s, t in bt.tabs.items()
+            for r in flag_rates(t, _calibrated_thresholds(bt, infos, s))]
+
+# %% ../nbs/04b_benchmark.ipynb #88e60917
+def guidance_comparisons(bt:BenchTables,  # the scored tables
+                         dets:list,       # detector columns
+                         sc:BenchScoring, # the scoring (its guidance and `truth_guidances`)
+                         n_boot:int       # bootstrap resamples
+                        ) -> list[dict]:
+    "Every comparison at the headline truth's CFG scale, the empirical ones at further scales (`guidance`)."
+    rows = [r | {'guidance': sc.guidance} for r in compare(bt.tabs, dets, n_boot=n_boot)]
+    for g in [g for g in sc.truth_guidances if g != sc.guidance]:
+        tabs = {s: t.assign(memorized=t[f'memorized_g{g:g}']) for s, t in bt.tabs.items()}
+        rows += [r | {'guidance': g} for r in compare(tabs, dets, (EMPIRICAL, WITHIN), n_boot=n_boot)]
+    return rows
+
+# %% ../nbs/04b_benchmark.ipynb #f625e5da
+def score_vs_timestep(bt:BenchTables,  # the scored tables (`wen_t{t}` columns)
+                      sc:BenchScoring, # the scoring (`read_ts`, `n`)
+                      abar,            # ᾱ of every training timestep (the model's schedule)
+                      n_boot:int       # bootstrap resamples
+                     ) -> list[dict]:
+    "Wen's k = 1 score against the timestep it is read at: AUC and interval, overall and within A/C/D."
+    return [{'t': t, 'alpha_bar': float(abar[t]), 'detector': f'wen_k1_n{sc.n}', 'comparison': name}
+            | {k: r[k] for k in ('n_pos', 'n_neg', 'auc', 'auc_ci', 'auc_sd')}
+            for t in sc.read_ts for name in (EMPIRICAL, WITHIN)
+            for r in [compare_one(bt.tabs, name, f'wen_t{t}', n_boot)]]
+
+# %% ../nbs/04b_benchmark.ipynb #423b6f47
+TRUTH_CONTROLS = {'brightness': 'src_brightness', 'distinctness': 'src_distinctness', 'loss': 'loss'}
+
+def truth_controls(bt:BenchTables, n_boot:int) -> dict:
+    "AUC (interval) of the source's brightness, distinctness and training loss for the within-arm label."
+    out = {}
+    for name, col in TRUTH_CONTROLS.items():
+        r = compare_one(bt.tabs, WITHIN, col, n_boot)
+        out |= {f'{name}_auc_within': r['auc'], f'{name}_auc_within_ci': r['auc_ci'], 'n_pos': r['n_pos'],
+                'n_neg': r['n_neg']}
+    return out
+
+# %% ../nbs/04b_benchmark.ipynb #1147535e
+def schedule_summary(bc:BenchConfig, bt:BenchTables, infos:dict) -> dict:
+    "Where the sampler starts and the score is read: timesteps, their ᾱ, clipped x̂0 share before and after."
+    sc = bc.scoring
+    mc = model_config(bc.base.preset, **bc.base.model)
+    abar = make_scheduler(mc).alphas_cumprod
+    first = int(make_scheduler(mc, sc.sampler, sc.steps).timesteps[0])
+    ts = [t for t in bt.reading.values() if t is not None]
+    score_t = max(set(ts), key=ts.count) if ts else first
+    clip = lambda sp: float(np.mean([infos[s]['x0_clip_share'][sp] for s in bc.seeds]))
+    return {'score_t': score_t, 'score_alpha_bar': float(abar[score_t]), 'score_t_per_seed': bt.reading,
+            'first_t': first, 'first_alpha_bar': float(abar[first]), 'first_t_before': 999,
+            'first_alpha_bar_before': float(abar[999]),
+            'x0_clip_share_before': clip('trailing'), 'x0_clip_share_after': clip('leading')}
+
+# %% ../nbs/04b_benchmark.ipynb #1efccd71
+def design_summary(bc:BenchConfig, infos:dict) -> dict:
+    "How the benchmark's training sets look, over seeds: duplicated share, D's other images, E's images."
+    d = {s: infos[s]['design'] for s in bc.seeds}
+    e = np.concatenate([d[s]['e_images'] for s in bc.seeds])
+    return {'duplicated_share': float(np.mean([d[s]['duplicated_share'] for s in bc.seeds])),
+            'duplicated_share_per_seed': {s: d[s]['duplicated_share'] for s in bc.seeds},
+            'data_seeds': [seed_config(bc, s).data_cfg.seed for s in bc.seeds],
+            'd_other_images_median': float(np.median(sum([d[s]['d_other_images'] for s in bc.seeds], []))),
+            'e_images_median': float(np.median(e)), 'e_single_image_share': float((e == 1).mean())}
 
 # %% ../nbs/04b_benchmark.ipynb #f7e97f05
+@dataclass
+class BenchTables:
+    "The scored tables of a benchmark with the columns fitted on other seeds, and what was fitted."
+    tabs: dict     # {seed: table} with `wen_read`, `arm_rate` and `combined`
+    fits: dict     # {seed: the combination's seeds and weights}
+    reading: dict  # {seed: the timestep `wen_read` reads at, chosen on the other seeds (None: default)}
+
 def bench_tables(bc:BenchConfig, # the benchmark
                  loaded:dict     # {seed: `load_bench_run`} of its scored runs
-                ) -> tuple:
-    "The scored tables {seed: table} with the `combined` column (`combine_loso`), and its fits."
-    return combine_loso({s: v[0] for s, v in loaded.items()}, one_step_features(bc.scoring))
+                ) -> BenchTables:
+    "The scored tables with the columns fitted on the other seeds: reading, arm baseline, combination."
+    sc = bc.scoring
+    tabs, reading = choose_reading({s: v[0] for s, v in loaded.items()}, sc.read_ts, f'wen_k1_n{sc.n}')
+    tabs, fits = combine_loso(arm_rate_loso(tabs), one_step_features(sc))
+    return BenchTables(tabs, fits, reading)
 
 # %% ../nbs/04b_benchmark.ipynb #70157f16
 def bench_summary(bc:BenchConfig,  # the benchmark
                   loaded:dict,     # {seed: `load_bench_run`} of its scored runs
-                  tables=None      # `bench_tables(bc, loaded)` when already made
+                  bt=None          # `bench_tables(bc, loaded)` when already made
                  ) -> dict:
     "Everything `memx-bench` reports, from the scored runs of `bc` (`bench_score_run`): benchmark.json."
-    (tabs, fits), infos = tables or bench_tables(bc, loaded), {s: v[1] for s, v in loaded.items()}
-    dets = bench_detectors(bc.scoring)
-    out = {'seeds': list(bc.seeds), 'detectors': dets, 'comparisons': compare(tabs, dets, n_boot=bc.n_boot),
+    bt, infos = bt or bench_tables(bc, loaded), {s: v[1] for s, v in loaded.items()}
+    tabs, dets, sc = bt.tabs, bench_detectors(bc.scoring), bc.scoring
+    abar = make_scheduler(model_config(bc.base.preset, **bc.base.model)).alphas_cumprod
+    out = {'seeds': list(bc.seeds), 'detectors': dets,
+           'comparisons': guidance_comparisons(bt, dets, sc, bc.n_boot),
+           'score_vs_timestep': score_vs_timestep(bt, sc, abar, bc.n_boot),
+           'schedule': schedule_summary(bc, bt, infos), 'design': design_summary(bc, infos),
+           'truth_controls': truth_controls(bt, bc.n_boot),
            'arms': arms_table(tabs, n_boot=bc.n_boot).reset_index().to_dict('records'),
-           'copy_correlation': copy_correlation(tabs, dets), 'calibrated': _calibrated(tabs, infos),
-           'truth': {s: {k: infos[s][k] for k in ('max_dist', 'min_ssim', 'n_cal')} for s in bc.seeds},
+           'copy_correlation': [r for arms, truth in [(DUPLICATED, 'share'), (DUPLICATED, 'nn_dist'),
+                                                      (DUPLICATED, 'src_dist'), (ARMS, 'nn_dist')]
+                                for r in copy_correlation(tabs, dets, arms, truth)],
+           'calibrated': _calibrated(bt, infos),
+           'truth': {s: {k: infos[s][k] for k in ('max_dist', 'min_ssim', 'n_cal', 'copy_rule',
+                                                   'image_threshold_median', 'heldout_copy_share')}
+                     for s in bc.seeds},
            'pixel_vs_ssim_agreement': {s: float((t.memorized == t.memorized_pixel).mean())
                                        for s, t in tabs.items()},
            'explanation': explanation_check(tabs),
-           'combined': {'features': one_step_features(bc.scoring), 'fits': fits,
+           'combined': {'features': one_step_features(sc), 'fits': bt.fits,
                         'method': 'logistic regression on standardized columns, fitted on the other seeds'},
            'config': bc.to_dict(),
            'seconds': {s: infos[s]['seconds'] for s in bc.seeds}}
@@ -385,13 +478,13 @@ def bench_summary(bc:BenchConfig,  # the benchmark
 
 # %% ../nbs/04b_benchmark.ipynb #104a2d30
 def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` on each of its models)
-                det:str='wen_k1_n1'  # detector of the per-arm histograms and galleries
+                det:str='wen_read'   # detector of the per-arm histograms and galleries
                ) -> dict:
     "Summarize `bc` into results/benchmark.{json,csv}, arms.csv, bench_headline.csv, privacy.json, figures."
     import matplotlib.pyplot as plt
     root, loaded = Path(bc.runs)/bc.name, {s: load_bench_run(bc, f'seed{s}') for s in bc.seeds}
-    tables = bench_tables(bc, loaded)
-    summ, tabs = bench_summary(bc, loaded, tables), tables[0]
+    bt = bench_tables(bc, loaded)
+    summ, tabs = bench_summary(bc, loaded, bt), bt.tabs
     save_json(summ, root/'results'/'benchmark.json')
     priv, cols, fig = bench_privacy(bc, loaded) if bc.privacy else (None, {}, None)
     if priv:
@@ -407,11 +500,15 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
         atomic_write_text(root/'results'/'explanation.csv', ex.to_csv(index=False))
     save_figure(plot_comparison_rocs(tabs, main_detectors(bc.scoring)), root/'figures'/'bench_roc.png',
                 dpi=130)
-    t0, i0, x0 = loaded[bc.seeds[0]]
-    save_figure(plot_arm_scores(t0, det, i0['thresholds'].get(det)), root/'figures'/'bench_arm_scores.png',
-                dpi=130)
-    data0, _ = prepare_data(seed_config(bc, bc.seeds[0]), progress=False)
+    s0 = bc.seeds[0]
+    t0, (_, i0, x0), th = tabs[s0], loaded[s0], _calibrated_thresholds(bt, {s0: loaded[s0][1]}, s0)
+    save_figure(plot_arm_scores(t0, det, th.get(det)), root/'figures'/'bench_arm_scores.png', dpi=130)
+    data0, _ = prepare_data(seed_config(bc, s0), progress=False)
     save_figure(plot_arm_gallery(t0, x0, data0, det), root/'figures'/'bench_gallery.png', dpi=130)
+    br = borderline_rows(t0, x0, data0, copy_rule_thresholds(data0, bc.scoring.copy_rule))
+    save_figure(plot_borderline(br, x0, data0), root/'figures'/'bench_borderline.png', dpi=130)
+    ax = plot_score_vs_timestep(summ['score_vs_timestep'], summ['schedule']['score_t'])
+    save_figure(ax.figure, root/'figures'/'bench_timestep.png', dpi=130)
     plt.close('all')
     return summ
 
@@ -421,6 +518,7 @@ from .privacy import (PrivacyConfig, patient_images, train_verifier, calibrate_v
                           privacy_table)
 from .valnets import data_key, encode, save_net, load_net
 from .similarity import copy_evidence
+from .benchmark import copy_rule_thresholds
 
 # %% ../nbs/04c_privacy.ipynb #b01825d6
 def privacy_sets(bc:BenchConfig) -> tuple:
@@ -450,7 +548,7 @@ def _seed_audit(bc:BenchConfig, s:int, loaded:dict, ver) -> dict:
     data = prepare_data(seed_config(bc, s), progress=False)[0]
     bank, pat, src = patient_images(data)
     bz = encode(ver, bank)
-    ev = copy_evidence(x, data, info['max_dist'], info['min_ssim'])
+    ev = copy_evidence(x, data, copy_rule_thresholds(data, bc.scoring.copy_rule), info['min_ssim'])
     return dict(reid_generations(ver, x, bz, pat, src), copy=ev['copy'], n_patients=len(set(pat)), bank_z=bz,
                 patients=pat, nearest_row=ev['nn'][np.arange(len(x)), ev['dist'].argmin(1)],
                 memorized=tab.memorized.to_numpy().astype(bool))
@@ -699,7 +797,7 @@ def write_mitigation(r, df:pd.DataFrame, gallery:dict, s:dict, c:MitigateConfig,
 
 # %% ../nbs/06_mitigate.ipynb #8ee5c2ff
 from .data import XrayData
-from .benchmark import DUPLICATED
+from .benchmark import DUPLICATED, copy_rule_thresholds
 from .similarity import copy_evidence, ssim_threshold, RowView
 from .validate import cond_labels, label_fidelity
 from .mitigate import (MitigationBench, quality_replicates, copy_replicates, summarize_replicates,
@@ -747,16 +845,18 @@ def fresh_data(bc:BenchConfig, # the benchmark
 
 # %% ../nbs/06_mitigate.ipynb #e29e51b6
 def reference_set(bc:BenchConfig, progress:bool=False) -> tuple:
-    "(reference `XrayData`, finding classifier trained on a disjoint fresh set) of `bc.mitigation`, cached."
+    "(reference `XrayData`, finding classifiers (one per seed) trained on a disjoint fresh set), cached."
     mb = bc.mitigation or MitigationBench()
-    ref = fresh_data(bc, mb.n_reference, mb.reference_seed)
-    path = (Path(bc.runs)/bc.name/'_reference'/
-            f'classifier_n{mb.n_classifier}_seed{mb.reference_seed + 1}_e{mb.clf_epochs}.safetensors')
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        clf_data = fresh_data(bc, mb.n_classifier, mb.reference_seed + 1)
-        save_net(train_classifier(clf_data, epochs=mb.clf_epochs, progress=progress), path)
-    return ref, load_net(path)
+    ref, clfs = fresh_data(bc, mb.n_reference, mb.reference_seed), []
+    for s in mb.clf_seeds:
+        name = f'classifier_n{mb.n_classifier}_seed{mb.reference_seed + 1}_e{mb.clf_epochs}_init{s}'
+        path = Path(bc.runs)/bc.name/'_reference'/f'{name}.safetensors'
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            clf_data = fresh_data(bc, mb.n_classifier, mb.reference_seed + 1)
+            save_net(train_classifier(clf_data, epochs=mb.clf_epochs, seed=s, progress=progress), path)
+        clfs.append(load_net(path))
+    return ref, clfs
 
 # %% ../nbs/06_mitigate.ipynb #439be6e5
 def mitigation_config(bc:BenchConfig) -> MitigateConfig:
@@ -770,7 +870,7 @@ def mitigation_config(bc:BenchConfig) -> MitigateConfig:
 def mitigation_rows(bc:BenchConfig, seed:int) -> list[tuple]:
     "(label, method, knob, trained run config or None) of every row measured on seed `seed`'s model."
     mb, trained = bc.mitigation or MitigationBench(), mitigation_runs(bc)
-    rows = [('none', 'none', float('nan'), None)]
+    rows = [('none', 'none', float('nan'), None), ('trailing', 'trailing', float('nan'), None)]
     rows += [(f'{m}@{k:g}', m, float(k), None) for m, ks in mb.knobs.items() for k in ks]
     return rows + [(k.split('_', 1)[1], 'none', float('nan'), trained[k])
                    for k in (f'seed{seed}_filter', f'seed{seed}_dedup') if k in trained]
@@ -787,19 +887,20 @@ def _tokens(data, conds, m:int, seed:int, first:int) -> tuple:
 def _mitigation_setup(bc:BenchConfig, seed:int) -> dict:
     "Seed `seed`'s run, conditions, generation rows and detection flags: what every row of it shares."
     c = mitigation_config(bc)
-    r, (ref, clf) = load_run(Path(bc.runs)/bc.name/f'seed{seed}'), reference_set(bc)
+    r, (ref, clfs) = load_run(Path(bc.runs)/bc.name/f'seed{seed}'), reference_set(bc)
     dup = [k for k, a in zip(r.man['conditions'], r.man['arm']) if a in DUPLICATED]
     conds = (dup, list(ref.df.cond))
     tok, msk, seeds = _tokens(r.data, conds, c.n_samples, c.seed, c.seed + 10_000)
     cal = calibration_conditions(r.data, dup, c.n_calib, c.seed)
     score, th, lts = detection_setup(r.model, tok, msk, *r.data.vocab.batch(cal, max_len=r.data.max_len), c)
-    return dict(c=c, r=r, clf=clf, conds=conds, nt=len(dup) * c.n_samples, tok=tok, msk=msk, seeds=seeds,
+    return dict(c=c, r=r, clfs=clfs, conds=conds, nt=len(dup) * c.n_samples, tok=tok, msk=msk, seeds=seeds,
                 flag=torch.as_tensor(np.asarray(score) > th), threshold=float(th), l_target=lts,
-                max_dist=copy_threshold(r.data), min_ssim=ssim_threshold(r.data, bc.scoring.q_ssim))
+                max_dist=copy_rule_thresholds(r.data, bc.scoring.copy_rule),
+                min_ssim=ssim_threshold(r.data, bc.scoring.q_ssim))
 
 # %% ../nbs/06_mitigate.ipynb #3729c731
 def _measure_row(s:dict, meth:str, knob, cfg) -> tuple:
-    "Generate one row (method `meth` at `knob`, or the trained run `cfg`): ({copy, feat, prob}, cost)."
+    "Generate one row (method `meth` at `knob`, or the trained run `cfg`): ({copy, feat{j}, prob{j}}, cost)."
     c, r, nt = s['c'], s['r'], s['nt']
     model = r.model if cfg is None else load_trained(Path(cfg.runs)/cfg.name)
     tm = ((s['tok'], s['msk']) if cfg is None else
@@ -807,7 +908,8 @@ def _measure_row(s:dict, meth:str, knob, cfg) -> tuple:
     x, cost = generate_with(model, meth, knob, *tm, s['seeds'], c, s['flag'], s['l_target'].get(knob))
     xt = x[:nt].reshape(len(s['conds'][0]), c.n_samples, *x.shape[1:])
     return {'copy': copy_evidence(xt, r.data, s['max_dist'], s['min_ssim'])['copy'],
-            'feat': classifier_features(s['clf'], x[nt:]), 'prob': predict_labels(s['clf'], x[nt:])}, cost
+            **{f'feat{j}': classifier_features(c, x[nt:]) for j, c in enumerate(s['clfs'])},
+            **{f'prob{j}': predict_labels(c, x[nt:]) for j, c in enumerate(s['clfs'])}}, cost
 
 # %% ../nbs/06_mitigate.ipynb #f1ca2d2b
 def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mitigation runs trained
@@ -829,7 +931,7 @@ def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mi
                                  sec_per_gen=cost['seconds'] / len(s['seeds'])))
     out['flag'] = np.asarray(s['flag'][:s['nt']:s['c'].n_samples])   # per duplicated condition: mitigated?
     xb = load_bench_run(bc, f'seed{seed}')[2].flatten(0, 1)           # the benchmark's truth generations
-    out['bench/prob'] = np.asarray(predict_labels(s['clf'], xb))
+    out |= {f'bench/prob{j}': np.asarray(predict_labels(c, xb)) for j, c in enumerate(s['clfs'])}
     np.savez_compressed(s['r'].rd.results/'mitigation.npz', **out)
     save_json(info, s['r'].rd.results/'mitigation.json')
     return info
@@ -864,27 +966,33 @@ def _targets(summ:dict, tw:dict|None) -> dict:
     return out
 
 # %% ../nbs/06_mitigate.ipynb #bd532457
-def _seed_measures(bc:BenchConfig, s:int, rf, yl) -> dict:
+def _seed_measures(bc:BenchConfig,
+                   s:int,        # the seed
+                   rfs:list,     # reference features (M,D), one per feature classifier
+                   yl            # (M,14) the reference conditions' findings
+                  ) -> dict:
     "Seed `s`'s rows with replicates (all duplicated conditions; the flagged ones), info, fidelity inputs."
     mb, res = bc.mitigation or MitigationBench(), Path(bc.runs)/bc.name/f'seed{s}'/'results'
     z, info = np.load(res/'mitigation.npz'), load_json(res/'mitigation.json')
     labs = [r['label'] for r in info['rows']]
-    q = quality_replicates({k: z[f'{k}/feat'] for k in labs}, rf, {k: z[f'{k}/prob'] for k in labs}, yl,
-                           mb.n_boot, seed=s)
+    q = pool_classifiers([quality_replicates({k: z[f'{k}/feat{j}'] for k in labs}, rf,
+                                             {k: z[f'{k}/prob{j}'] for k in labs}, yl, mb.n_boot, seed=s)
+                          for j, rf in enumerate(rfs)], seed=s)
     cp = copy_replicates({k: z[f'{k}/copy'] for k in labs}, mb.n_boot, seed=s)
     fl = z['flag'].astype(bool)                                     # what the inference-time method treats
     tab = load_bench_run(bc, f'seed{s}')[0]
+    prob = np.mean([z[f'bench/prob{j}'] for j in range(len(rfs))], 0)
     return dict(reps={k: q[k] | cp[k] for k in labs}, info=info, n_flagged=int(fl.sum()),
                 flagged=copy_replicates({k: z[f'{k}/copy'][fl] for k in labs
                                          if k.split('@')[0] in ('none', 'inference')}, mb.n_boot, seed=s),
-                fid=(z['bench/prob'], cond_labels(list(tab.cond))[0], tab.memorized.to_numpy()))
+                fid=(prob, cond_labels(list(tab.cond))[0], tab.memorized.to_numpy()))
 
 # %% ../nbs/06_mitigate.ipynb #5e8a2683
 def mitigation_bench_summary(bc:BenchConfig) -> dict:
     "Everything the re-measured mitigations report, from each seed's `mitigation_bench_run`: mitigation.json."
-    mb, (ref, clf), runs = bc.mitigation or MitigationBench(), reference_set(bc), mitigation_runs(bc)
-    rf = classifier_features(clf, RowView(ref.images, np.arange(len(ref))))
-    m = {s: _seed_measures(bc, s, rf, cond_labels(list(ref.df.cond))[0]) for s in bc.seeds}
+    mb, (ref, clfs), runs = bc.mitigation or MitigationBench(), reference_set(bc), mitigation_runs(bc)
+    rfs = [classifier_features(c, RowView(ref.images, np.arange(len(ref)))) for c in clfs]
+    m = {s: _seed_measures(bc, s, rfs, cond_labels(list(ref.df.cond))[0]) for s in bc.seeds}
     infos = {s: v['info'] for s, v in m.items()}
     rows = {r['label']: r for r in infos[bc.seeds[0]]['rows']}
     sec = {k: np.mean([r['sec_per_gen'] for i in infos.values() for r in i['rows'] if r['label'] == k])
@@ -894,12 +1002,14 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
     tw = _filter_stats(runs['twin_filter']) if bc.twin else None
     fp, fy, fm = (np.concatenate(a) for a in zip(*[v['fid'] for v in m.values()]))
     return {'n_reference': len(ref), 'n_classifier_images': mb.n_classifier, 'seeds': list(bc.seeds),
-            'features': f'penultimate features ({rf.shape[1]}-d) of the finding classifier',
+            'features': f'penultimate features ({rfs[0].shape[1]}-d) of the finding classifier, '
+                        f'{len(clfs)} training seeds pooled in every interval',
             'n_duplicated_conditions': {s: i['n_duplicated'] for s, i in infos.items()},
             'generations_per_condition': infos[bc.seeds[0]]['m'], 'mitigations': summ,
             'inference_on_flagged': {'n_flagged': {s: v['n_flagged'] for s, v in m.items()},
                                      'rows': summarize_replicates({s: v['flagged'] for s, v in m.items()})},
-            'classifier_on_reference': label_fidelity(clf, ref.images, ref.labels, ref.label_mask),
+            'classifier_on_reference': [label_fidelity(c, ref.images, ref.labels, ref.label_mask)
+                                        for c in clfs],
             'fidelity_by_memorization': group_fidelity(fp, fy, np.where(fm, 'memorized', 'not memorized'),
                                                        mb.n_boot),
             'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds},

@@ -136,18 +136,21 @@ class ArmsConfig(Config):
     c: int = 16         # arm C: unseen finding combination (+ metadata), image ×`copies`
     d: int = 16         # arm D: the image's ordinary, shared condition, image ×`copies`
     copies: int = 32    # D: copies of each duplicated image in training
+    d_others: int = 8   # arm D: its condition is shared by at least this many other training images
     n_findings: int = 3 # findings in an arm-C combination
     seed: int = 0       # seed of the choice of images and combinations
 
 # %% ../nbs/01b_testbed.ipynb #628332c5
 def _arm_sources(data:XrayData, cfg:ArmsConfig, rng) -> dict:
-    "Disjoint source rows per arm: D from training images whose condition other training images share."
+    "Disjoint source rows per arm: D one image each of conditions ≥ `cfg.d_others` other training images share."
     tr = data.split_idx('train')
-    counts = data.df.cond.iloc[tr].value_counts()
-    shared = tr[(data.df.cond.iloc[tr].map(counts) >= 2).to_numpy()]
+    cond = data.df.cond.iloc[tr].to_numpy()
+    counts = pd.Series(cond).value_counts()
+    shared = np.sort(counts.index[counts > cfg.d_others].to_numpy())
     if cfg.d > len(shared):
-        raise ValueError(f"arm D needs {cfg.d} images with a shared condition; the data has {len(shared)}")
-    src = {'D': np.sort(rng.choice(shared, cfg.d, replace=False))}
+        raise ValueError(f"arm D needs {cfg.d} conditions shared by >= {cfg.d_others} other training images; "
+                         f"the data has {len(shared)}")
+    src = {'D': np.sort([rng.choice(tr[cond == c]) for c in rng.choice(shared, cfg.d, replace=False)])}
     rest = np.setdiff1d(tr, src['D'])
     if cfg.a + cfg.b + cfg.c > len(rest):
         raise ValueError(f"arms A, B, C need {cfg.a + cfg.b + cfg.c} further training images; "
