@@ -235,12 +235,13 @@ def token_contrast(model,                        # a `CondUNet`
                    steps:int=SAMPLING.steps,     # sampling steps (fixes the first timestep)
                    sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
                    uncond_model=None,            # ∅ of the leave-one-out drop from it (default: `model`'s)
-                   bs:int=256):                  # rows per forward
+                   bs:int=256,                   # rows per forward
+                   t:int|None=None):             # timestep read (None: `SAMPLING.read_t` or the 1st step's)
     "Token contrast ‖ε(c)−ε(c∖j)‖₂, LOO drop ‖ε(c)−ε(∅)‖₂ at x_T, mean of `n` seeds: (C,L),(C,L); NaN: none."
     tokens = torch.as_tensor(tokens)
     mask = (tokens != PAD) if mask is None else torch.as_tensor(mask).bool()
     vt, vm, ci, pj = _drop_one(tokens, mask)
-    kw = dict(n=n, seed=seed, steps=steps, sampler=sampler, bs=bs)
+    kw = dict(n=n, seed=seed, steps=steps, sampler=sampler, bs=bs, t=t)
     e_c, e_v = first_eps(model, tokens, mask, **kw), first_eps(model, vt, vm, **kw)
     um = uncond_model or model
     e_u = first_eps(um, *um.null_cond(1, tokens.shape[1], device='cpu'), **kw)

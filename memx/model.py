@@ -234,7 +234,7 @@ class SamplingConfig(Config):
     guidance: float = 3.0    # CFG scale s of conditional models
     seed: int = 0            # generation j of a condition starts from noise seed `seed + j`
     spacing: str = 'leading' # 'leading' (first t = T − T/steps + 1: finite SNR) or 'trailing' (t = T − 1)
-    read_t: int|None = None  # timestep one-step detectors read x_T at (None: the sampler's first)
+    read_t: int|None = 799   # timestep one-step detectors read x_T at, chosen in 04b (None: sampler's 1st)
     def __post_init__(self):
         if self.sampler not in SAMPLERS:
             raise ValueError(f"sampler {self.sampler!r}: use 'ddim' or 'dpm' (deterministic given x_T)")

@@ -800,7 +800,8 @@ from .data import XrayData
 from .benchmark import DUPLICATED, copy_rule_thresholds
 from .similarity import copy_evidence, ssim_threshold, RowView
 from .validate import cond_labels, label_fidelity
-from .mitigate import (MitigationBench, quality_replicates, copy_replicates, summarize_replicates,
+from .mitigate import (MitigationBench, quality_replicates, pool_classifiers, copy_replicates,
+                          summarize_replicates,
                            group_fidelity, filter_precision_recall, condition_keys, mitigation_table,
                            plot_tradeoff_ci, mitigation_headline, filter_table,
                            mitigation_figure)
