@@ -11,7 +11,7 @@ from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label
 from .model import SAMPLING, SPACINGS, generate, x0_clip_share
 from .testbed import control_conditions, novel_conditions
 from .similarity import (copy_threshold, ssim_threshold, image_thresholds, copy_evidence, one_image_share,
-                             plot_copies, nearest_training)
+                             plot_copies, nearest_training, ssim)
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from .data import FINDINGS
@@ -512,8 +512,8 @@ def bench_headline(summ:dict,                           # a benchmark summary (i
                   ) -> pd.DataFrame:
     "Headline rows: comparison × detector (× truth CFG scale): n, AUC, its 95% interval, spread, TPR."
     keys = ('n_pos', 'n_neg', 'auc', 'auc_ci', 'auc_sd', 'tpr', 'tpr_ci', 'tpr_at')
-    return pd.DataFrame([{'comparison': c['name'], 'guidance': c.get('guidance'), 'detector': c['detector'],
-                          'seeds': len(c['seeds'])} | {k: c[k] for k in keys}
+    return pd.DataFrame([{'comparison': c['name'], 'truth_guidance': c.get('guidance'),
+                          'detector': c['detector'], 'seeds': len(c['seeds'])} | {k: c[k] for k in keys}
                          for c in summ['comparisons'] if c['name'] in names
                          and (detectors is None or c['detector'] in detectors)
                          and (guidance is None or c.get('guidance') == guidance)])
@@ -617,36 +617,40 @@ def plot_score_vs_timestep(rows:list,    # `score_vs_timestep` rows (t, alpha_ba
     return ax
 
 # %% ../nbs/04b_benchmark.ipynb #da067764
-def borderline_rows(tab:pd.DataFrame, # a scored benchmark table with `share` (the copy share)
+def borderline_rows(tab:pd.DataFrame, # a scored benchmark table
                     x,                # its truth generations (C,m,1,S,S) in [-1,1]
                     data,             # the `XrayData` the model was trained on
                     max_dist,         # the copy rule's pixel threshold: a number, or per row
+                    min_ssim:float,   # its SSIM confirmation
                     n:int=3           # generations shown on each side of the rule
                    ) -> pd.DataFrame:
-    "The generations nearest the copy rule's line: `n` just under it (copies) and `n` just over (not)."
-    x = torch.as_tensor(x)
-    d, nn = nearest_training(x.flatten(0, 1), data)
+    "The generations nearest the copy rule's line (pixel or SSIM, whichever binds): `n` copies, `n` not."
+    x = torch.as_tensor(x).flatten(0, 1)
+    d, nn = nearest_training(x, data)
     thr = np.asarray(max_dist)[nn] if np.ndim(max_dist) else np.full(len(d), max_dist)
-    g = pd.DataFrame({'gen': np.arange(len(d)), 'cond_row': np.arange(len(d)) // x.shape[1], 'nn': nn,
-                      'dist': d, 'threshold': thr, 'ratio': d / thr})
-    under, over = g[g.ratio < 1].nlargest(n, 'ratio'), g[g.ratio >= 1].nsmallest(n, 'ratio')
-    return pd.concat([under.assign(side='copy'), over.assign(side='not a copy')], ignore_index=True)
+    s = ssim(x, np.asarray(data.images[nn])).numpy()
+    margin = np.minimum(1 - d / thr, (s - min_ssim) / (1 - min_ssim))      # > 0: a copy by both tests
+    g = pd.DataFrame({'gen': np.arange(len(d)), 'nn': nn, 'dist': d, 'threshold': thr, 'ratio': d / thr,
+                      'ssim': s, 'margin': margin, 'is_copy': margin > 0})
+    near = lambda t: t.iloc[np.argsort(np.abs(t.margin.to_numpy()), kind='stable')[:n]]
+    return pd.concat([near(g[g.is_copy]), near(g[~g.is_copy])], ignore_index=True)
 
 # %% ../nbs/04b_benchmark.ipynb #346a88f8
 def plot_borderline(rows:pd.DataFrame, # `borderline_rows`
                     x,                 # the truth generations (C,m,1,S,S) in [-1,1]
                     data,              # the `XrayData` the model was trained on
-                    size:float=1.0):   # inches per image
-    "Each borderline generation above its nearest training image, titled with distance / threshold."
+                    size:float=1.1):   # inches per image
+    "Each borderline generation above its nearest training image: verdict, distance / threshold, SSIM."
     import matplotlib.pyplot as plt
     x = torch.as_tensor(x).flatten(0, 1)
-    fig, axs = plt.subplots(2, len(rows), figsize=(size * len(rows), size * 2.3), squeeze=False)
+    fig, axs = plt.subplots(2, len(rows), figsize=(size * len(rows), size * 2.7), squeeze=False)
     for c, r in enumerate(rows.itertuples()):
         for ax, im in zip(axs[:, c], (x[r.gen, 0].numpy(), data.images[r.nn] / 127.5 - 1)):
             ax.imshow(im, cmap='gray', vmin=-1, vmax=1)
             ax.set_xticks([])
             ax.set_yticks([])
-        axs[0, c].set_title(f'{r.side}\n{r.dist:.3f} / {r.threshold:.3f}', fontsize=6)
+        axs[0, c].set_title(f"{'copy' if r.is_copy else 'not a copy'}\nd/τ {r.ratio:.2f}\nSSIM {r.ssim:.3f}",
+                            fontsize=6)
     axs[0, 0].set_ylabel('generation', fontsize=6)
     axs[1, 0].set_ylabel('nearest training', fontsize=6)
     fig.subplots_adjust(wspace=0.05, hspace=0.05)

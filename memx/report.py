@@ -151,22 +151,25 @@ SECTIONS = [
               'curves show that training converged; the generations show what the detectors below are asked '
               'to judge.'),
     dict(id='benchmark', title='Detection benchmark: against empirical copies', runs='all',
-         tables={'bench_headline': 'AUC and TPR of each detector, per comparison',
+         tables={'bench_headline': 'AUC and TPR of each detector, per comparison and CFG scale of the truth',
                  'arms': 'Per arm: memorized share and AUC against arm E',
                  'explanation': 'Top significant token = the planted trigger, against chance'},
-         figures={'bench_roc': 'ROC curves per comparison and detector',
+         figures={'bench_timestep': "Wen's AUC against the timestep it is read at",
+                  'bench_roc': 'ROC curves per comparison and detector',
+                  'bench_borderline': "Generations nearest the copy rule's line, beside their training image",
                   'bench_arm_scores': 'Scores per arm, memorized conditions in red',
                   'bench_gallery': 'Generations of each arm beside their source and nearest training images'},
          text='One training set holds arms A (unique marker token, image ×D), B (unique token, image once), '
               'C (unseen finding combination, image ×D), D (ordinary shared condition, image ×D) beside '
-              'ordinary (E) and novel (F) conditions, at several training seeds. A condition is memorized '
-              'when at least half of its generations copy one training image (pixel distance and SSIM); '
-              'every AUC and TPR has its n, a 95% bootstrap interval and the spread over seeds. An AUC of '
-              '0.5 is chance and 1 a perfect ranking: a useful detector ranks memorized conditions first '
-              'with an interval clear of 0.5, and its A vs B AUC tells whether it reacts to duplicated '
-              'images or only to rare tokens. "Combined" joins the one-step readings (the norm, the angle '
-              'of the guidance direction, the cross-attention entropy, the change of the norm from step 1 '
-              'to 2) with weights fitted on the other training seeds only.'),
+              'ordinary (E) and novel (F) conditions, at several training seeds, each with its own data. A '
+              'condition is memorized when at least half of its generations copy one training image: nearer '
+              'to it than any other training image is, and confirmed by SSIM. Every AUC and TPR has its n, '
+              'a 95% bootstrap interval (seeds and conditions resampled) and the spread over seeds. An AUC '
+              'of 0.5 is chance and 1 a perfect ranking. Two rows keep a detector honest: the arm baseline '
+              '(arm_rate), which knows only which arm a condition is in, and the comparison within the '
+              'duplicated arms A, C and D, where the design says nothing; a useful detector beats both. '
+              '"Wen, read at t" is the score read from pure noise at the timestep chosen on the other '
+              'seeds; "Combined" joins the one-step readings with weights fitted on the other seeds only.'),
     dict(id='privacy', title='Privacy: can a generation be linked to a training patient?', runs='all',
          tables={'privacy': 'Re-identification audit of the benchmark\'s generations (95% intervals)'},
          figures={'privacy': 'The verifier on unseen patients; generations against the link threshold'},

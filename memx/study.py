@@ -505,7 +505,7 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
     save_figure(plot_arm_scores(t0, det, th.get(det)), root/'figures'/'bench_arm_scores.png', dpi=130)
     data0, _ = prepare_data(seed_config(bc, s0), progress=False)
     save_figure(plot_arm_gallery(t0, x0, data0, det), root/'figures'/'bench_gallery.png', dpi=130)
-    br = borderline_rows(t0, x0, data0, copy_rule_thresholds(data0, bc.scoring.copy_rule))
+    br = borderline_rows(t0, x0, data0, copy_rule_thresholds(data0, bc.scoring.copy_rule), i0['min_ssim'])
     save_figure(plot_borderline(br, x0, data0), root/'figures'/'bench_borderline.png', dpi=130)
     ax = plot_score_vs_timestep(summ['score_vs_timestep'], summ['schedule']['score_t'])
     save_figure(ax.figure, root/'figures'/'bench_timestep.png', dpi=130)

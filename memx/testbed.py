@@ -142,7 +142,7 @@ class ArmsConfig(Config):
 
 # %% ../nbs/01b_testbed.ipynb #628332c5
 def _arm_sources(data:XrayData, cfg:ArmsConfig, rng) -> dict:
-    "Disjoint source rows per arm: D one image each of conditions ≥ `cfg.d_others` other training images share."
+    "Disjoint source rows per arm: D one image of each of `cfg.d` conditions ≥ `cfg.d_others` others share."
     tr = data.split_idx('train')
     cond = data.df.cond.iloc[tr].to_numpy()
     counts = pd.Series(cond).value_counts()
@@ -150,7 +150,8 @@ def _arm_sources(data:XrayData, cfg:ArmsConfig, rng) -> dict:
     if cfg.d > len(shared):
         raise ValueError(f"arm D needs {cfg.d} conditions shared by >= {cfg.d_others} other training images; "
                          f"the data has {len(shared)}")
-    src = {'D': np.sort([rng.choice(tr[cond == c]) for c in rng.choice(shared, cfg.d, replace=False)])}
+    d_rows = [rng.choice(tr[cond == c]) for c in rng.choice(shared, cfg.d, replace=False)]
+    src = {'D': np.sort(np.array(d_rows, dtype=np.int64))}
     rest = np.setdiff1d(tr, src['D'])
     if cfg.a + cfg.b + cfg.c > len(rest):
         raise ValueError(f"arms A, B, C need {cfg.a + cfg.b + cfg.c} further training images; "

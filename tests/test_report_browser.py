@@ -64,14 +64,22 @@ def test_benchmark_results(report):
     out, _ = report
     b = out.parent/'bench'
     s = json.loads((b/'results'/'benchmark.json').read_text())
-    assert s['seeds'] == [0, 1] and len(s['comparisons']) == 5 * len(s['detectors'])
+    g = s['config']['scoring']['guidance']                               # 6 comparisons at the truth's scale,
+    assert s['seeds'] == [0, 1] and len(s['comparisons']) == (6 + 2) * len(s['detectors'])   # 2 more at CFG 1.5
     for c in s['comparisons']:
-        assert {'name', 'detector', 'n_pos', 'n_neg', 'auc', 'auc_ci', 'tpr', 'tpr_at'} <= set(c)
+        assert {'name', 'detector', 'guidance', 'n_pos', 'n_neg', 'auc', 'auc_ci', 'tpr', 'tpr_at'} <= set(c)
         assert c['tpr_at'] in ('1% FPR', '0 FP', None)
-    assert {c['name'] for c in s['comparisons']} == {'memorized vs not (empirical)', 'A vs E', 'A vs B', 'C vs E', 'D vs E'}
+    assert {c['name'] for c in s['comparisons'] if c['guidance'] == g} == {
+        'memorized vs not (empirical)', 'copied vs not, within A/C/D', 'A vs E', 'A vs B', 'C vs E', 'D vs E'}
+    assert {'arm_rate', 'wen_read'} <= set(s['detectors'])
+    assert {'score_t', 'first_t', 'x0_clip_share_before', 'x0_clip_share_after'} <= set(s['schedule'])
+    assert {'duplicated_share', 'data_seeds', 'd_other_images_median', 'e_single_image_share'} <= set(s['design'])
+    assert {'brightness_auc_within', 'distinctness_auc_within', 'loss_auc_within'} <= set(s['truth_controls'])
+    assert {r['t'] for r in s['score_vs_timestep']} == set(s['config']['scoring']['read_ts'])
     assert s['twin']['n'] > 0 and all(0 <= f['flagged_all'] <= 1 for f in s['twin']['flagged'])
     for f in ('benchmark.csv', 'arms.csv', 'bench_headline.csv'): assert (b/'results'/f).stat().st_size > 100
-    for f in ('bench_roc', 'bench_arm_scores', 'bench_gallery', 'privacy'): assert (b/'figures'/f'{f}.png').stat().st_size > 5_000
+    for f in ('bench_roc', 'bench_arm_scores', 'bench_gallery', 'bench_timestep', 'bench_borderline', 'privacy'):
+        assert (b/'figures'/f'{f}.png').stat().st_size > 5_000
     p = json.loads((b/'results'/'privacy.json').read_text())                  # the re-identification audit
     assert 0.5 <= p['reid_auc']['value'] <= 1 and p['reid_auc']['n_pos'] > 0
     for k in ('reid_rate', 'copy_rate'): assert 0 <= p[k]['value'] <= 1 and len(p[k]['ci']) == 2
