@@ -9,7 +9,8 @@ from memx.study import prepare_data, build_model, seed_config
 from memx.cli import study_preset, variant_config, study_bench, STUDY_PRESETS
 
 SMALL = {'base.data_cfg.n': 60, 'base.testbed.k': 2, 'base.testbed.d': 3, 'bench.base.data_cfg.n': 60,
-         **{f'bench.base.arms.{a}': 2 for a in 'abcd'}, 'bench.base.arms.copies': 3}
+         **{f'bench.base.arms.{a}': 2 for a in 'abc'}, 'bench.base.arms.copies': 3,
+         'bench.base.arms.d': 1, 'bench.base.arms.d_others': 1}   # 60 images: one condition shared, not by 9
 
 
 @pytest.fixture(scope='module')
