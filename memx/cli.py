@@ -108,7 +108,7 @@ def gpu_study(size:int,          # image side S
     tr = TrainConfig(epochs=epochs, bs=bs, lr=lr, pct_warmup=0.05, ckpt_every=25, ema_decay=0.9995)
     base = ExperimentConfig(phantom_images=n, data_cfg=dc, testbed=TestbedConfig(k=16, d=32), preset=model,
                             train=tr)
-    bdc = dc.replace(heldout_frac=0.15, meta=['sex'])        # as the CPU benchmark: conditions that are shared
+    bdc = dc.replace(heldout_frac=0.15, meta=['sex'])        # as the CPU benchmark: shared conditions
     bb = bench_base().replace(phantom_images=n, data_cfg=bdc, preset=model, model={},
                               train=tr.replace(epochs=bench_epochs))
     return StudyConfig(base=base, n_controls=128, n_gen=8, sampling=SamplingConfig(steps=50), workers=1,
