@@ -29,8 +29,8 @@ __all__ = ['METHODS', 'CHANGES', 'opt_positions', 'read_timestep', 'optimize_con
            'filter_precision_recall', 'MitigateConfig', 'delayed_guidance', 'method_guidance', 'generate_with',
            'calibration_conditions', 'detection_setup', 'plot_tradeoff', 'tradeoff_figure', 'plot_before_after',
            'mitigation_summary', 'MitigationBench', 'poly_kernel', 'mmd2', 'mean_auroc', 'quality_replicates',
-           'copy_replicates', 'summarize_replicates', 'pool_classifiers', 'mitigation_table', 'with_ci',
-           'mitigation_headline', 'filter_table', 'plot_tradeoff_ci', 'mitigation_figure', 'group_fidelity']
+           'copy_replicates', 'summarize_replicates', 'pool_classifiers', 'classifier_agreement', 'mitigation_table',
+           'with_ci', 'mitigation_headline', 'filter_table', 'plot_tradeoff_ci', 'mitigation_figure', 'group_fidelity']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -648,6 +648,26 @@ def pool_classifiers(qs:list,     # one `quality_replicates` result per feature 
     pool = lambda a: np.concatenate([a[:, :1].mean(0), a[pick, np.arange(1, B + 1)]])
     return {k: {m: pool(np.stack([q[k][m] for q in qs])) for m in qs[0][k]} for k in qs[0]}
 
+# %% ../nbs/06_mitigate.ipynb #30d728b5
+def classifier_agreement(summ:dict,      # `summarize_replicates` of the pooled classifiers
+                         singles:dict,   # {seed: [{row: {metric: value}} per feature classifier]}
+                         ref:str='none'  # the row every change is measured against
+                        ) -> dict:
+    "Each feature classifier alone (seed means): how many of its values and changes the pooled CIs hold."
+    seeds, rows = list(singles), []
+    for j in range(len(singles[seeds[0]])):
+        val = lambda k, met: np.mean([singles[s][j][k][met] for s in seeds])
+        for k, mets in singles[seeds[0]][j].items():
+            for met in mets:
+                v, b = val(k, met), val(ref, met)
+                ch = v / b - 1 if CHANGES.get(met) == 'rel' else v - b
+                for name, x in [(met, v)] + ([] if k == ref else [(f'{met}_change', ch)]):
+                    lo, hi = summ[k][name]['ci']
+                    rows.append(dict(classifier=j, row=k, metric=name, value=float(x), ci=[lo, hi],
+                                     inside=bool(lo <= x <= hi)))
+    return {'inside': sum(r['inside'] for r in rows), 'n': len(rows),
+            'outside': [r for r in rows if not r['inside']]}
+
 # %% ../nbs/06_mitigate.ipynb #1cde9766
 def mitigation_table(summ:dict) -> pd.DataFrame:
     "One row per mitigation of `mitigation_bench_summary`'s `mitigations`: each value with its interval."
@@ -712,8 +732,10 @@ def mitigation_figure(summ:dict): # `mitigation_bench_summary`'s result (results
     "Memorization against the change of FD (left) and of label fidelity (right), with 95% intervals."
     import matplotlib.pyplot as plt
     tab = mitigation_table(summ['mitigations'])
-    fig, axs = plt.subplots(1, 2, figsize=(11, 4))
-    for ax, x in zip(axs, ('fd_change', 'fidelity_change')): plot_tradeoff_ci(tab, x=x, ax=ax)
+    fig, axs = plt.subplots(1, 2, figsize=(13, 4), layout='constrained')
+    for ax, x in zip(axs, ('fd_change', 'fidelity_change')):
+        plot_tradeoff_ci(tab, x=x, ax=ax).get_legend().remove()
+    fig.legend(*axs[0].get_legend_handles_labels(), loc='outside right center', fontsize=7)   # off the points
     fig.suptitle(f"mitigations on the benchmark ({len(summ['seeds'])} training seeds, 95% intervals)")
     return fig
 

@@ -801,7 +801,7 @@ from .benchmark import DUPLICATED, copy_rule_thresholds
 from .similarity import copy_evidence, ssim_threshold, RowView
 from .validate import cond_labels, label_fidelity
 from .mitigate import (MitigationBench, quality_replicates, pool_classifiers, copy_replicates,
-                          summarize_replicates,
+                           summarize_replicates, classifier_agreement,
                            group_fidelity, filter_precision_recall, condition_keys, mitigation_table,
                            plot_tradeoff_ci, mitigation_headline, filter_table,
                            mitigation_figure)
@@ -976,14 +976,15 @@ def _seed_measures(bc:BenchConfig,
     mb, res = bc.mitigation or MitigationBench(), Path(bc.runs)/bc.name/f'seed{s}'/'results'
     z, info = np.load(res/'mitigation.npz'), load_json(res/'mitigation.json')
     labs = [r['label'] for r in info['rows']]
-    q = pool_classifiers([quality_replicates({k: z[f'{k}/feat{j}'] for k in labs}, rf,
-                                             {k: z[f'{k}/prob{j}'] for k in labs}, yl, mb.n_boot, seed=s)
-                          for j, rf in enumerate(rfs)], seed=s)
+    qs = [quality_replicates({k: z[f'{k}/feat{j}'] for k in labs}, rf, {k: z[f'{k}/prob{j}'] for k in labs},
+                             yl, mb.n_boot, seed=s) for j, rf in enumerate(rfs)]
+    q = pool_classifiers(qs, seed=s)
     cp = copy_replicates({k: z[f'{k}/copy'] for k in labs}, mb.n_boot, seed=s)
     fl = z['flag'].astype(bool)                                     # what the inference-time method treats
     tab = load_bench_run(bc, f'seed{s}')[0]
     prob = np.mean([z[f'bench/prob{j}'] for j in range(len(rfs))], 0)
     return dict(reps={k: q[k] | cp[k] for k in labs}, info=info, n_flagged=int(fl.sum()),
+                single=[{k: {met: float(v[0]) for met, v in r.items()} for k, r in qj.items()} for qj in qs],
                 flagged=copy_replicates({k: z[f'{k}/copy'][fl] for k in labs
                                          if k.split('@')[0] in ('none', 'inference')}, mb.n_boot, seed=s),
                 fid=(prob, cond_labels(list(tab.cond))[0], tab.memorized.to_numpy()))
@@ -1016,7 +1017,9 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
             'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds},
             'twin_filter': tw,
             'train_epochs': {k: c.train.epochs for k, c in (bench_runs(bc) | runs).items()},
-            'detection': {s: {k: v for k, v in i.items() if k != 'rows'} for s, i in infos.items()},
+            'detection': {s: {k: float(np.nanmedian(v)) if k == 'max_dist' else v   # per image: the median
+                              for k, v in i.items() if k != 'rows'} for s, i in infos.items()},
+            'classifier_check': classifier_agreement(summ, {s: v['single'] for s, v in m.items()}),
             'targets': _targets(summ, tw), 'config': mb.to_dict()}
 
 # %% ../nbs/06_mitigate.ipynb #275f8bf0

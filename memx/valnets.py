@@ -115,7 +115,9 @@ def _fit(model:SmallCNN, n:int, batch_loss, progress:bool=True, device=None) -> 
     g, model = torch.Generator().manual_seed(cfg.seed), model.to(dev).train()
     nb = max(1, round(n / cfg.bs))                                 # near-equal batches, none tiny
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.wd)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.epochs * nb, pct_start=0.1)
+    steps = cfg.epochs * nb
+    warm = 0.1 if steps != 10 else 0.15                          # OneCycleLR divides by 0.1·10 − 1
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps, pct_start=warm)
     model.losses, t0 = [], time.perf_counter()
     for _ in (progress_bar(range(cfg.epochs), leave=False) if progress else range(cfg.epochs)):
         for idx in torch.randperm(n, generator=g).tensor_split(nb):
