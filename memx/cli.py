@@ -4,16 +4,13 @@
 
 # %% ../nbs/08_cli.ipynb #79eff997
 from __future__ import annotations
-import argparse, functools, hashlib, inspect, json, multiprocessing, os, sys, tempfile, time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import argparse, functools, hashlib, json, os, sys, time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 import pandas as pd, torch
 from fastcore.script import call_parse
 from .core import Config, save_json, load_json     # first: it filters a warning of what fastai imports
-from fastai.callback.core import Callback
-from fastprogress.core import format_time
 from .data import DataConfig, read_chexpert_csv
 from .datacheck import check_data, check_text
 from .testbed import TestbedConfig, ArmsConfig
@@ -26,16 +23,16 @@ from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_d
                         bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
                         write_mitigation_bench, _config_diff)
 from .benchmark import EMPIRICAL, WITHIN, BenchScoring, bench_headline, main_detectors
+from .stages import Stages, StepReport, run_steps
 from .report import build_report
 
 # %% auto #0
 __all__ = ['STUDY_PRESETS', 'CHEXPERT_URL', 'USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation',
-           'quick_study', 'gpu_study', 'study_preset', 'load_study', 'train_cost', 'preset_budget', 'Stages',
-           'StepReport', 'time_left', 'RunsProgress', 'variant_config', 'train_run', 'check_chexpert', 'stage_settings',
-           'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows', 'bench_mitigation_rows',
-           'headline', 'user_errors', 'memx_train', 'memx_detect', 'memx_validate', 'memx_mitigate', 'data_parser',
-           'memx_data', 'train_workers', 'mitigation_plan', 'bench_plan', 'study_bench', 'bench_steps', 'run_steps',
-           'study_steps', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
+           'quick_study', 'gpu_study', 'study_preset', 'load_study', 'train_cost', 'preset_budget', 'variant_config',
+           'train_run', 'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan',
+           'nested_get', 'bench_rows', 'bench_mitigation_rows', 'headline', 'user_errors', 'memx_train', 'memx_detect',
+           'memx_validate', 'memx_mitigate', 'data_parser', 'memx_data', 'mitigation_plan', 'bench_plan', 'study_bench',
+           'bench_steps', 'study_steps', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -188,195 +185,6 @@ def preset_budget(study:StudyConfig,   # the study
             'optimizer steps (all runs)': sum(steps), 'training PFLOP': flops / 1e15,
             f'GPU hours at {tflops:g} TFLOP/s (assumed)': flops / (tflops * 1e12) / 3600,
             'GPU memory (GB, estimated)': mem / 1e9, 'checkpoint disk (GB)': disk / 1e9}
-
-# %% ../nbs/08_cli.ipynb #9ec5c5f5
-class Stages:
-    "Run-once bookkeeping of a study folder: `run(name, key, fn, outputs)` skips work that is done."
-    def __init__(self, root, verbose:bool=True, prog:str='memx-demo', progress:bool=True):
-        self.root, self.verbose, self.prog, self.progress = Path(root), verbose, prog, progress
-        self.bar = None                     # the `RunsProgress` line while `run_parallel` runs
-        self.path = self.root/'stages.json'
-        self.done = load_json(self.path) if self.path.exists() else {}
-    def is_done(self, name:str, key:str) -> bool:
-        "Whether stage `name` finished with config hash `key` and its output files still exist."
-        rec = self.done.get(name)
-        return bool(rec) and rec['key'] == key and all((self.root/o).exists() for o in rec['outputs'])
-    def _say(self, msg:str):
-        if not self.verbose: return
-        if self.bar: self.bar.clear()
-        print(f"[{self.prog}] {msg}", flush=True)
-    def _record(self, name:str, key:str, outputs:list[str], seconds:float):
-        if missing := [o for o in outputs if not (self.root/o).exists()]:
-            raise RuntimeError(f"stage {name} finished without writing {missing}")
-        self.done[name] = {'key': key, 'outputs': list(outputs), 'seconds': round(seconds, 1)}
-        save_json(self.done, self.path)
-        self._say(f"{name}: {self.done[name]['seconds']} s")
-    def run(self, name:str, key:str, fn, outputs:list[str]):
-        "Call `fn()` unless stage `name` is done with `key`; record `outputs` (relative to the study folder)."
-        if self.is_done(name, key):
-            self._say(f"{name}: done earlier, skipped")
-            return False
-        self._say(f"{name} …")
-        t0 = time.time()
-        fn()
-        self._record(name, key, outputs, time.time() - t0)
-        return True
-    def run_parallel(self, jobs:list[tuple], workers:int, threads:int=1) -> list[str]:
-        "`run` each (name, key, fn, outputs) of `jobs`; those not done run at once in parallel processes."
-        # in up to `workers` spawned processes of `threads` torch threads each, so `fn` must pickle (a
-        # `partial` of a module-level function); while they run, one line (`RunsProgress`) replaces their bars
-        todo = [j for j in jobs if not self.is_done(*j[:2])]
-        for j in jobs:
-            if j not in todo: self._say(f"{j[0]}: done earlier, skipped")
-        if not todo: return []
-        n = 1 if len(todo) < 2 or workers < 2 else min(workers, len(todo))
-        self.bar = RunsProgress(len(todo), n, f"[{self.prog}] ") if self.verbose and self.progress else None
-        try:
-            if n == 1: self._serial(todo)
-            else: self._parallel(todo, n, threads)
-        finally:
-            if self.bar: self.bar.close()
-            self.bar = None
-        return [j[0] for j in todo]
-    def _serial(self, todo:list[tuple]):
-        for i, (name, key, fn, outputs) in enumerate(todo):
-            if self.bar: fn = partial(_in_worker, fn, None, partial(self.bar.report, i))
-            self.run(name, key, fn, outputs)
-            if self.bar: self.bar.finished(i, self.done[name]['seconds'])
-    def _parallel(self, todo:list[tuple], n:int, threads:int):
-        names = ', '.join(j[0] for j in todo)
-        self._say(f"{names} … ({n} processes of {threads} thread{'s' * (threads > 1)})")
-        with (tempfile.TemporaryDirectory() as tmp,
-              ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn')) as ex):
-            files = [Path(tmp)/f'{i}.json' for i in range(len(todo))]     # each job's latest report
-            reports = [partial(save_json, path=f) if self.bar else None for f in files]
-            futs = {ex.submit(_in_worker, j[2], threads, reports[i]): i for i, j in enumerate(todo)}
-            left = set(futs)
-            while left:
-                done, left = wait(left, timeout=1. if self.bar else None, return_when=FIRST_COMPLETED)
-                for f in done: self._finish(todo[futs[f]], f.result(), futs[f], files[futs[f]])
-                for f in left: self._poll(futs[f], files[futs[f]])
-                if self.bar: self.bar.show()
-    def _poll(self, i:int, file:Path):
-        if self.bar is None or not file.exists(): return
-        try: self.bar.report(i, load_json(file))
-        except (OSError, ValueError): pass          # written between our two looks: read it next time
-    def _finish(self, job:tuple, seconds:float, i:int, file:Path):
-        self._poll(i, file)                         # its last report
-        self._record(job[0], job[1], job[3], seconds)
-        if self.bar: self.bar.finished(i, seconds)
-
-
-# %% ../nbs/08_cli.ipynb #24993b2a
-def _in_worker(fn,                # the job: called without arguments
-               threads:int|None,  # torch threads (None: as they are)
-               report=None        # called with {'t0': start} at once, then with `fn`'s `StepReport` dicts
-              ) -> float:
-    "Call `fn()` with `threads` torch threads and no progress bars; the seconds it took."
-    if threads: torch.set_num_threads(threads)
-    ps, t0 = inspect.signature(fn).parameters, time.time()
-    if 'progress' in ps: fn = partial(fn, progress=False)
-    if report is not None:
-        report({'t0': t0})
-        if 'report' in ps: fn = partial(fn, report=lambda d: report({'t0': t0} | d))
-    fn()
-    return time.time() - t0
-
-
-# %% ../nbs/08_cli.ipynb #22682db3
-class StepReport(Callback):
-    "Call `report({'step', 'total', 'rate'})` in training: optimizer steps done, of `total`, steps a second."
-    order = 90                    # after the others: the step is done
-    def __init__(self, report,    # called with the dict at most every `every` seconds and at the end of `fit`
-                 every:float=1.): # seconds between two reports
-        self._report, self._every = report, every
-    def before_fit(self): self._n, self._first, self._t, self._sent = len(self.dls.train), None, 0., 0.
-    def after_batch(self):
-        if not self.training: return
-        self._done, now = self.epoch * self._n + self.iter + 1, time.time()
-        if self._first is None: self._first, self._t = self._done, now
-        if now - self._sent >= self._every: self._send(now)
-    def after_fit(self):
-        if self._first is not None: self._send(time.time())
-    def _send(self, now:float):
-        self._sent, dt = now, now - self._t
-        rate = (self._done - self._first) / dt if dt > 0 and self._done > self._first else None
-        self._report({'step': self._done, 'total': self.n_epoch * self._n, 'rate': rate})
-
-# %% ../nbs/08_cli.ipynb #f3dae4cb
-def time_left(running:list,   # (seconds since it started, seconds left or None) of each running job
-              finished:list,  # seconds each finished job took
-              pending:int,    # jobs not started yet
-              workers:int     # jobs that run at once
-             ) -> float|None:
-    "Estimated seconds until every job is done; None while no job's length is known."
-    # a job that does not say what it has left is assumed to take as long as the mean of the known ones
-    known = list(finished) + [e + r for e, r in running if r is not None]
-    if not known: return None
-    mean = sum(known) / len(known)
-    left = [r if r is not None else max(mean - e, 0.) for e, r in running]
-    return max([*left, (sum(left) + pending * mean) / max(workers, 1)])
-
-# %% ../nbs/08_cli.ipynb #45b71261
-def _in_place(out) -> bool:
-    "Whether a line written to `out` can be rewritten in place: a terminal or a notebook's output."
-    try: return out.isatty() or type(out).__module__.startswith('ipykernel')
-    except (AttributeError, ValueError): return False
-
-# %% ../nbs/08_cli.ipynb #e147944f
-def _seconds_left(rep:dict) -> float|None:
-    "Seconds a training has left by its report `rep` (`StepReport`'s dict), at its own rate; None if unknown."
-    return (rep['total'] - rep['step']) / rep['rate'] if rep.get('rate') else None
-
-# %% ../nbs/08_cli.ipynb #6e3c3aa6
-class RunsProgress:
-    "One line for jobs that run at once: runs done of the total, steps of the running ones, time left."
-    def __init__(self, n:int,             # jobs to run
-                 workers:int,             # jobs that run at once
-                 prefix:str='',           # start of the line, e.g. '[memx-demo] '
-                 out=None,                # a text stream (default: `sys.stdout`)
-                 every:float|None=None):  # seconds between two lines (default: 0.5 in place, 10 in a log)
-        self.out = out or sys.stdout
-        self.in_place = _in_place(self.out)
-        self.every = every if every is not None else (.5 if self.in_place else 10.)
-        self.n, self.workers, self.prefix, self.t0 = n, workers, prefix, time.time()
-        self.jobs, self.seconds, self.steps, self.shown, self.width = {}, [], 0, 0., 0
-    def report(self, job, rep:dict):
-        "Merge what `job` reported: {'t0'} when it starts, then `StepReport`'s dicts; show the line when due."
-        self.jobs[job] = self.jobs.get(job, {}) | rep
-        self.show()
-    def finished(self, job, seconds:float):
-        "`job` is done after `seconds`; its steps join the closing line's total."
-        self.steps += self.jobs.pop(job, {}).get('step', 0)
-        self.seconds.append(seconds)
-        self.show()
-    def line(self, now:float|None=None) -> str:
-        "What the display says at time `now`."
-        now, run = now or time.time(), [r for r in self.jobs.values() if 't0' in r]
-        s, st = f"{len(self.seconds)}/{self.n} runs done, {len(run)} running", [r for r in run if 'step' in r]
-        if st: s += f" at {sum(r['step'] for r in st)}/{sum(r['total'] for r in st)} steps"
-        left = time_left([(now - r['t0'], _seconds_left(r)) for r in run], self.seconds,
-                         self.n - len(self.seconds) - len(run), self.workers)
-        return s + (f", about {format_time(left)} left (estimated)" if left is not None else "")
-    def show(self, force:bool=False):
-        "Write the line: in place on a terminal or in a notebook, else a new line at most every `every` s."
-        if not force and time.time() - self.shown < self.every: return
-        self.shown, s = time.time(), self.prefix + self.line()
-        self.out.write('\r' + s.ljust(self.width) if self.in_place else s + '\n')
-        self.width = len(s)
-        self.out.flush()
-    def clear(self):
-        "Erase the in-place line, so that another message starts on a clean line."
-        if self.in_place and self.width: self.out.write('\r' + ' ' * self.width + '\r')
-        self.width = 0
-    def close(self) -> str:
-        "Write and return the closing line: runs done, their optimizer steps, the time it took."
-        s = f"{self.prefix}{len(self.seconds)}/{self.n} runs done in {format_time(time.time() - self.t0)}"
-        s += f", {self.steps} optimizer steps" if self.steps else ''
-        self.clear()
-        self.out.write(s + '\n')
-        self.out.flush()
-        return s
 
 # %% ../nbs/08_cli.ipynb #6a9cab35
 def variant_config(study:StudyConfig, root:Path, variant:str) -> ExperimentConfig:
@@ -680,14 +488,6 @@ def memx_data(argv=None):
     if a.json: save_json(rep, a.json)
     raise SystemExit(1 if rep['problems'] else 0)
 
-# %% ../nbs/08_cli.ipynb #2b66b2a1
-def train_workers(workers:int=0) -> tuple[int, int]:
-    "Training (processes, torch threads each): 1 on a GPU, else `workers` (0: one per core, at most 4)."
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
-    if torch.cuda.is_available() or workers == 1: return 1, torch.get_num_threads()
-    w = workers or min(cores, 4)
-    return w, max(1, cores // w)
-
 # %% ../nbs/08_cli.ipynb #9b2c6a21
 def mitigation_plan(bc:BenchConfig, # the benchmark, with its `mitigation`
                     rel:Path,       # its folder relative to the `Stages` root
@@ -739,16 +539,6 @@ def bench_steps(plan:tuple,       # `bench_plan`'s (training jobs, scoring jobs,
     steps = [(list(also_train) + train, True), (score, True), ([summary], False)]
     if mitigation: steps += [([mitigation[0]], False), (mitigation[1], True), ([mitigation[2]], False)]
     return steps
-
-# %% ../nbs/08_cli.ipynb #917766df
-def run_steps(st:Stages,      # the bookkeeping of the folder the stages are relative to
-              steps:list,     # (stages, whether in parallel processes), e.g. `bench_steps`'s
-              workers:int=0): # parallel processes on a CPU (0: one per core, at most 4)
-    "Run every stage of `steps` not done yet, in order."
-    for stages, parallel in steps:
-        if parallel: st.run_parallel(stages, *train_workers(workers))
-        else:
-            for s in stages: st.run(*s)
 
 # %% ../nbs/08_cli.ipynb #680c38f6
 def study_steps(study:StudyConfig, # the study

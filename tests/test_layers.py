@@ -4,7 +4,7 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1]/'memx'
 LAYERS = [['core'], ['data', 'phantom', 'model'], ['testbed', 'train', 'similarity', 'datacheck'],
-          ['detect', 'valnets', 'validate', 'mitigate', 'benchmark', 'privacy'], ['study'], ['report', 'explorer', 'cli']]
+          ['detect', 'valnets', 'validate', 'mitigate', 'benchmark', 'privacy'], ['study', 'stages'], ['report', 'explorer', 'cli']]
 LAYER = {m: i for i, ms in enumerate(LAYERS) for m in ms}
 
 def _memx_target(node, module:str) -> str|None:
