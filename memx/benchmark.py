@@ -170,7 +170,7 @@ def arm_rate_loso(tabs:dict,            # {training seed: scored table}
 # %% ../nbs/04b_benchmark.ipynb #438f2c6b
 def choose_reading(tabs:dict,           # {training seed: table with `wen_t{t}` columns}
                    ts,                  # the timesteps read
-                   default:str,         # the column used when no other seed has a memorized condition
+                   default:int,         # the timestep read where no other seed has a memorized condition
                    name:str='wen_read'  # the new column
                   ) -> tuple:
     "Tables with `name`: each seed's score at the timestep of best AUC on the other seeds; {seed: t}."
@@ -179,8 +179,8 @@ def choose_reading(tabs:dict,           # {training seed: table with `wen_t{t}` 
         rest = {r: o for r, o in tabs.items() if r != s}
         aucs = {u: compare_one(rest, EMPIRICAL, f'wen_t{u}', n_boot=1)['auc'] for u in ts} if rest else {}
         aucs = {u: a for u, a in aucs.items() if a is not None}
-        chosen[s] = max(aucs, key=aucs.get) if aucs else None
-        out[s] = t.assign(**{name: t[f'wen_t{chosen[s]}'] if aucs else t[default]})
+        chosen[s] = max(aucs, key=aucs.get) if aucs else default
+        out[s] = t.assign(**{name: t[f'wen_t{chosen[s]}']})
     return out, chosen
 
 # %% ../nbs/04b_benchmark.ipynb #42314066

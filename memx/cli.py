@@ -21,18 +21,19 @@ from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table
 from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
                         bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
-                        write_mitigation_bench, _config_diff)
+                        write_mitigation_bench, mitigation_rows, _config_diff)
 from .benchmark import EMPIRICAL, WITHIN, BenchScoring, bench_headline, main_detectors
 from .stages import Stages, StepReport, run_steps
 from .report import build_report
 
 # %% auto #0
 __all__ = ['STUDY_PRESETS', 'CHEXPERT_URL', 'USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation',
-           'quick_study', 'gpu_study', 'study_preset', 'load_study', 'train_cost', 'preset_budget', 'variant_config',
-           'train_run', 'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan',
-           'nested_get', 'bench_rows', 'bench_mitigation_rows', 'headline', 'user_errors', 'memx_train', 'memx_detect',
-           'memx_validate', 'memx_mitigate', 'data_parser', 'memx_data', 'mitigation_plan', 'bench_plan', 'study_bench',
-           'bench_steps', 'study_steps', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
+           'quick_study', 'cpu_bench', 'cpu_study', 'gpu_study', 'study_preset', 'load_study', 'train_cost',
+           'train_images', 'planned_steps', 'preset_budget', 'study_variant', 'train_run', 'check_chexpert',
+           'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows',
+           'bench_mitigation_rows', 'headline', 'user_errors', 'memx_train', 'memx_detect', 'memx_validate',
+           'memx_mitigate', 'data_parser', 'memx_data', 'mitigation_plan', 'bench_plan', 'study_bench', 'bench_steps',
+           'study_steps', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -55,7 +56,7 @@ class StudyConfig(Config):
     bench: BenchConfig|None = field(    # the detection benchmark and its mitigations (None: skip it)
         default_factory=lambda: BenchConfig(mitigation=MitigationBench()))
     quick: bool = False                 # tiny settings (set by `quick_study`)
-    preset: str = 'cpu'                 # the named preset it started from (`STUDY_PRESETS`)
+    preset: str = 'full'                # the named preset it started from (`STUDY_PRESETS`)
 
 # %% ../nbs/08_cli.ipynb #e7626a57
 def demo_base() -> ExperimentConfig:
@@ -90,6 +91,18 @@ def quick_study(**kw) -> StudyConfig:
                        bench=quick_bench(mitigation=quick_mitigation()), quick=True,
                        preset='quick').replace(**kw)
 
+# %% ../nbs/08_cli.ipynb #70b74eca
+def cpu_bench(**kw) -> BenchConfig:
+    "The default demo's benchmark: one training seed, no twin, three mitigations that need no extra training."
+    knobs = {'inference': [5.], 'rna': [2.], 'opposite': [800.]}
+    mb = MitigationBench(knobs=knobs, filter=False, dedup=False, clf_seeds=[0])
+    return BenchConfig(seeds=[0], twin=False, mitigation=mb).replace(**kw)
+
+# %% ../nbs/08_cli.ipynb #862464ed
+def cpu_study(**kw) -> StudyConfig:
+    "The default `memx-demo`: one seed of the benchmark, its privacy audit and mitigations (≈ 15 min)."
+    return StudyConfig(variants=[], mitigate=[], bench=cpu_bench()).replace(**kw)
+
 # %% ../nbs/08_cli.ipynb #07c09ee0
 def gpu_study(size:int,          # image side S
               model:str,         # model preset of `memx.model` ('small', 'base')
@@ -113,7 +126,10 @@ def gpu_study(size:int,          # image side S
 
 # %% ../nbs/08_cli.ipynb #27f280cc
 STUDY_PRESETS = {
-    'cpu': (StudyConfig, 'the default: 256 phantoms at 32×32 + testbed, 0.37 M-parameter UNet, 2 CPU cores'),
+    'cpu': (cpu_study, 'the default: one seed of the benchmark (1,536 phantoms at 16×16), its privacy '
+                       'audit and three mitigations, ≈ 15 min on 2 CPU cores'),
+    'full': (StudyConfig, 'the whole study: the 32×32 testbed (3 variants, the filter), the 3-seed '
+                          'benchmark and every mitigation, ≈ 2.5 h on 2 CPU cores'),
     'quick': (quick_study, 'tiny: every stage in a few CPU minutes (its numbers only say that it works)'),
     'gpu64': (partial(gpu_study, 64, 'small', 2000, epochs=600, bench_epochs=400, bs=64, preset='gpu64'),
               '64×64, 26.7 M-parameter UNet, N = 2,000 images, one GPU'),
@@ -150,18 +166,29 @@ def train_cost(cfg) -> dict: # a `ModelConfig`
     return {'params': sum(p.numel() for p in m.parameters()), 'flops': fc.get_total_flops(),
             'act_bytes': 2 * sum(act)}
 
+# %% ../nbs/08_cli.ipynb #dd44f346
+def train_images(cfg:ExperimentConfig) -> float:
+    "About how many training images run `cfg` has: its phantoms' training share and the planted copies."
+    # held-out patients are drawn, not images, so the share is only about `heldout_frac`
+    a, t = cfg.arms, cfg.testbed
+    return (cfg.phantom_images * (1 - cfg.data_cfg.heldout_frac) + (t.k * (t.d - 1) if t else 0)
+            + ((a.a + a.c + a.d) * (a.copies - 1) if a else 0))
+
+# %% ../nbs/08_cli.ipynb #a5b60806
+def planned_steps(cfg:ExperimentConfig) -> int|None:
+    "Optimizer steps run `cfg` will take on phantoms (the progress line's estimate); None on other data."
+    if cfg.data != 'phantom': return None
+    return cfg.train.epochs * max(1, int(train_images(cfg) // cfg.train.bs))
+
 # %% ../nbs/08_cli.ipynb #cca41ca5
 def _runs(study:StudyConfig) -> list[tuple]:
     "(config, training images) of every training of `study`: its models, then the benchmark's."
     b, out = study.base, []
-    planted = b.testbed.k * b.testbed.d if b.testbed else 0
-    out += [(b, b.phantom_images * (1 - b.data_cfg.heldout_frac) + planted)] * (
-        len(study.variants) + ('training' in study.mitigate))
+    out += [(b, train_images(b))] * (len(study.variants) + ('training' in study.mitigate))
     if (bc := study.bench) is not None:
-        a, bb = bc.base.arms, bc.base
-        n_b = bb.phantom_images * (1 - bb.data_cfg.heldout_frac) + (a.a + a.c + a.d) * a.copies + a.b
-        n_mit = 0 if bc.mitigation is None else len(bc.seeds) * (1 + bc.mitigation.dedup) + bc.twin
-        out += [(bb, n_b)] * (len(bc.seeds) + bc.twin + n_mit)     # de-duplicated runs: as many steps
+        mb, bb = bc.mitigation, bc.base
+        n_mit = 0 if mb is None else len(bc.seeds) * (mb.filter + mb.dedup) + bc.twin * mb.filter
+        out += [(bb, train_images(bb))] * (len(bc.seeds) + bc.twin + n_mit)  # dedup runs: as many steps
     return out
 
 # %% ../nbs/08_cli.ipynb #5b6ce1b5
@@ -187,7 +214,7 @@ def preset_budget(study:StudyConfig,   # the study
             'GPU memory (GB, estimated)': mem / 1e9, 'checkpoint disk (GB)': disk / 1e9}
 
 # %% ../nbs/08_cli.ipynb #6a9cab35
-def variant_config(study:StudyConfig, root:Path, variant:str) -> ExperimentConfig:
+def study_variant(study:StudyConfig, root:Path, variant:str) -> ExperimentConfig:
     "The `ExperimentConfig` of one variant of `study`, trained into `root/variant`."
     return study.base.replace(name=variant, runs=str(root), variant=variant, data=study.data)
 
@@ -238,7 +265,7 @@ def stage_settings(study:StudyConfig) -> dict:
 def memfilter_config(study:StudyConfig, root:Path) -> ExperimentConfig:
     "The training-time mitigation run: the with-CFG variant trained with `MemFilter` on."
     kw = stage_settings(study)['memfilter']
-    return variant_config(study, root, 'cfg').replace(name='cfg_memfilter',
+    return study_variant(study, root, 'cfg').replace(name='cfg_memfilter',
                                                       **{f'train.{k}': v for k, v in kw.items()})
 
 # %% ../nbs/08_cli.ipynb #092b49b4
@@ -250,15 +277,15 @@ def settings_key(*parts) -> str:
 def stage_plan(study:StudyConfig, root:Path, progress:bool=True) -> list[tuple]:
     "The study's stages in order: (name, key, function, outputs relative to `root`)."
     kn, vs, plan = stage_settings(study), study.variants, []
-    vc = {v: variant_config(study, root, v) for v in vs}
+    vc = {v: study_variant(study, root, v) for v in vs}
     for v in vs:
         plan.append((f'train {v}', vc[v].hash(), partial(train_run, vc[v], progress=progress),
-                     [f'{v}/checkpoints/latest.json']))
+                     [f'{v}/checkpoints/latest.json'], planned_steps(vc[v])))
     mf = 'training' in study.mitigate and 'cfg' in vs
     if mf:
         mcfg = memfilter_config(study, root)
         plan.append(('train cfg_memfilter', mcfg.hash(), partial(train_run, mcfg, progress=progress),
-                     ['cfg_memfilter/checkpoints/latest.json']))
+                     ['cfg_memfilter/checkpoints/latest.json'], planned_steps(mcfg)))
     for v in [v for v in ('cfg', 'nocfg') if v in vs]:
         un = root/'uncond' if v == 'nocfg' and 'uncond' in vs else None
         plan.append((f'detect {v}', settings_key(vc[v].hash(), kn['detect'], str(un)),
@@ -285,7 +312,7 @@ def nested_get(d:dict, *path, default=float('nan')):
 
 # %% ../nbs/08_cli.ipynb #e381826c
 def bench_rows(root) -> dict:
-    "Headline rows of the study's benchmark (`root/bench`): Wen's score at the first step, the reading, k = 5."
+    "Headline rows of the study's benchmark (`root/bench`): Wen's score at the first step, the reading, k=5."
     p = Path(root)/'bench'/'results'/'benchmark.json'
     if not p.exists(): return {}
     s = load_json(p)
@@ -500,7 +527,8 @@ def mitigation_plan(bc:BenchConfig, # the benchmark, with its `mitigation`
     refer = (f'reference {rel}', settings_key(mb, bc.base.hash()), partial(reference_set, bc), [str(ref)])
     jobs = [(f'mitigate {rel}/seed{s}',
              settings_key(mb, refer[1], *[v for k, v in keys.items() if k.startswith(f'seed{s}')]),
-             partial(mitigation_bench_run, bc, s), [str(rel/f'seed{s}'/'results'/'mitigation.npz')])
+             partial(mitigation_bench_run, bc, s), [str(rel/f'seed{s}'/'results'/'mitigation.npz')],
+             len(mitigation_rows(bc, s)))
             for s in bc.seeds]
     summ = (f'mitigation summary {rel}', settings_key([j[1] for j in jobs], keys.get('twin_filter')),
             partial(write_mitigation_bench, bc), [str(rel/'results'/'mitigation.json')])
@@ -515,7 +543,7 @@ def bench_plan(bc:BenchConfig,       # the benchmark
     runs, rel = bench_runs(bc) | (mitigation_runs(bc) if bc.mitigation else {}), Path(rel)
     first = seed_config(bc, bc.seeds[0]).hash()          # the twin is scored on the first seed's conditions
     train = [(f'train {rel/k}', c.hash(), partial(train_run, c, progress=progress),
-              [str(rel/k/'checkpoints'/'latest.json')]) for k, c in runs.items()]
+              [str(rel/k/'checkpoints'/'latest.json')], planned_steps(c)) for k, c in runs.items()]
     score = [(f'score {rel/k}', settings_key(c.hash(), bc.scoring.to_dict(), first),
               partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')])
              for k, c in bench_runs(bc).items()]
@@ -562,7 +590,7 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
     bars = progress and sys.stdout.isatty()         # a log gets the stage lines, not bars redrawn
     st, t0, plan = Stages(root, progress=progress), time.time(), stage_plan(study, root, bars)
     if any(not st.is_done(*p[:2]) for p in plan if p[0].startswith('train ')):   # render once, before workers
-        prepare_data(variant_config(study, root, study.variants[0]), progress=bars)
+        prepare_data(study_variant(study, root, study.variants[0]), progress=bars)
     run_steps(st, study_steps(study, root, bars), study.workers)
     out = build_report(root, show_training_images=show_training_images, headline=headline(root))
     print(f"[memx-demo] report: {out} ({time.time() - t0:.0f} s this call)", flush=True)
@@ -574,7 +602,7 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
 def memx_demo(
     # tiny settings: every stage in a few CPU minutes (not the study's numbers): --preset quick
     quick:bool=False,
-    # a named study: cpu (the default), quick, gpu64 (64×64, 26.7 M parameters), gpu128 (128×128, 116.6 M)
+    # a named study: cpu (the default, ≈ 15 min), full (≈ 2.5 h), quick, gpu64 (64×64), gpu128 (128×128)
     preset:str=None,
     # a StudyConfig JSON file (it may name a preset and replace some of its fields)
     config:str=None,

@@ -530,6 +530,7 @@ class MitigationBench(Config):
                                                  'opposite': [800., 500.]})
     filter_pct: float = 99.     # `MemFilter` τ: this percentile of held-out norms ('heldout' rule)
     filter_warmup: int = 2      # epochs before the filter starts
+    filter: bool = True         # also retrain each seed (and the twin) with the training-time filter
     dedup: bool = True          # also retrain each seed on its de-duplicated set (as many optimizer steps)
     n_reference: int = 1024     # fresh phantoms: FD/KID reference; their conditions: as many generations
     n_classifier: int = 2048    # further fresh phantoms: the training set of the features' classifier

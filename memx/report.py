@@ -344,9 +344,9 @@ def headline_tables(df:pd.DataFrame|None) -> list[tuple]:
 
 # %% ../nbs/07_report.ipynb #9e5e502c
 PAGE_TEXT = {   # the narratives of the page's own sections (the study's are in `SECTIONS`)
-    'headline': 'The study\'s main numbers, one table per stage: the detection benchmark against empirical '
-                'copies, detection on the planted testbed, and the mitigations on the benchmark and on the '
-                'testbed. The sections below show how each was measured, with the figures behind it.',
+    'headline': 'The study\'s main numbers, one table per stage it ran (the detection benchmark against '
+                'empirical copies, detection on the planted testbed, the mitigations on the benchmark and on '
+                'the testbed). The sections below show how each was measured, with the figures behind it.',
     'config': 'The versions of Python and the main packages, and each run\'s full configuration: what a '
               'rerun needs to reproduce this report.'}
 
@@ -368,6 +368,7 @@ def build_report(root, out=None, show_training_images:bool=False,
     variants = [r for r in runs if r['name'] in ('cfg', 'nocfg', 'uncond')] or runs
     secs = [_section(s, variants if s['runs'] == 'variants' else runs, data, show_training_images)
             for s in SECTIONS]
+    secs = [s for s in secs if s['runs']]                   # a stage the study did not run: no section
     notes = [] if data == 'phantom' or show_training_images else [
         'Galleries that show training images are left out: the data are real patients\' radiographs. Pass '
         '--show-training-images to include them (only where you may show these images).']

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03b_stages.ipynb #e23a6f1d
 from __future__ import annotations
-import inspect, multiprocessing, os, sys, tempfile, time
+import inspect, multiprocessing, os, re, sys, tempfile, time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import partial
 from pathlib import Path
@@ -14,7 +14,7 @@ from fastai.callback.core import Callback
 from fastprogress.core import format_time
 
 # %% auto #0
-__all__ = ['Stages', 'StepReport', 'time_left', 'RunsProgress', 'train_workers', 'run_steps']
+__all__ = ['Stages', 'StepReport', 'time_left', 'job_kind', 'RunsProgress', 'train_workers', 'run_steps']
 
 # %% ../nbs/03b_stages.ipynb #9ec5c5f5
 class Stages:
@@ -49,7 +49,7 @@ class Stages:
         self._record(name, key, outputs, time.time() - t0)
         return True
     def run_parallel(self, jobs:list[tuple], workers:int, threads:int=1) -> list[str]:
-        "`run` each (name, key, fn, outputs) of `jobs`; those not done run at once in parallel processes."
+        "`run` each (name, key, fn, outputs[, planned steps]) of `jobs` not done, at once in processes."
         # in up to `workers` spawned processes of `threads` torch threads each, so `fn` must pickle (a
         # `partial` of a module-level function); while they run, one line (`RunsProgress`) replaces their bars
         todo = [j for j in jobs if not self.is_done(*j[:2])]
@@ -57,7 +57,9 @@ class Stages:
             if j not in todo: self._say(f"{j[0]}: done earlier, skipped")
         if not todo: return []
         n = 1 if len(todo) < 2 or workers < 2 else min(workers, len(todo))
-        self.bar = RunsProgress(len(todo), n, f"[{self.prog}] ") if self.verbose and self.progress else None
+        self.bar = (RunsProgress(len(todo), n, f"[{self.prog}] ", names=[j[0] for j in todo],
+                                 work=[j[4] if len(j) > 4 else None for j in todo])
+                    if self.verbose and self.progress else None)
         try:
             if n == 1: self._serial(todo)
             else: self._parallel(todo, n, threads)
@@ -66,7 +68,7 @@ class Stages:
             self.bar = None
         return [j[0] for j in todo]
     def _serial(self, todo:list[tuple]):
-        for i, (name, key, fn, outputs) in enumerate(todo):
+        for i, (name, key, fn, outputs) in enumerate(j[:4] for j in todo):
             if self.bar: fn = partial(_in_worker, fn, None, partial(self.bar.report, i))
             self.run(name, key, fn, outputs)
             if self.bar: self.bar.finished(i, self.done[name]['seconds'])
@@ -92,7 +94,6 @@ class Stages:
         self._poll(i, file)                         # its last report
         self._record(job[0], job[1], job[3], seconds)
         if self.bar: self.bar.finished(i, seconds)
-
 
 # %% ../nbs/03b_stages.ipynb #24993b2a
 def _in_worker(fn,                # the job: called without arguments
@@ -133,16 +134,21 @@ class StepReport(Callback):
 # %% ../nbs/03b_stages.ipynb #f3dae4cb
 def time_left(running:list,   # (seconds since it started, seconds left or None) of each running job
               finished:list,  # seconds each finished job took
-              pending:int,    # jobs not started yet
+              pending:list,   # seconds each job not started yet will take (in order), or None where not known
               workers:int     # jobs that run at once
              ) -> float|None:
     "Estimated seconds until every job is done; None while no job's length is known."
-    # a job that does not say what it has left is assumed to take as long as the mean of the known ones
-    known = list(finished) + [e + r for e, r in running if r is not None]
+    # a job whose length is not known is assumed to take as long as the mean of the known ones; a waiting job
+    # starts on the first worker that is free, as the process pool starts them
+    known = [*finished, *[e + r for e, r in running if r is not None], *[p for p in pending if p is not None]]
     if not known: return None
     mean = sum(known) / len(known)
-    left = [r if r is not None else max(mean - e, 0.) for e, r in running]
-    return max([*left, (sum(left) + pending * mean) / max(workers, 1)])
+    free = [r if r is not None else max(mean - e, 0.) for e, r in running]
+    free += [0.] * max(workers - len(free), 0)                      # when each worker is free
+    for p in pending:
+        free.sort()
+        free[0] += p if p is not None else mean
+    return max(free)
 
 # %% ../nbs/03b_stages.ipynb #45b71261
 def _in_place(out) -> bool:
@@ -155,35 +161,65 @@ def _seconds_left(rep:dict) -> float|None:
     "Seconds a training has left by its report `rep` (`StepReport`'s dict), at its own rate; None if unknown."
     return (rep['total'] - rep['step']) / rep['rate'] if rep.get('rate') else None
 
+# %% ../nbs/03b_stages.ipynb #e9326f6a
+def job_kind(name:str) -> str:
+    "A job's kind, whose jobs share a step rate: its name without numbers ('train seed0' → 'train seed')."
+    return re.sub(r'\d+', '', name)
+
 # %% ../nbs/03b_stages.ipynb #6e3c3aa6
 class RunsProgress:
-    "One line for jobs that run at once: runs done of the total, steps of the running ones, time left."
+    "One line for jobs that run at once: runs done of the total, how far the running ones are, time left."
     def __init__(self, n:int,             # jobs to run
                  workers:int,             # jobs that run at once
                  prefix:str='',           # start of the line, e.g. '[memx-demo] '
                  out=None,                # a text stream (default: `sys.stdout`)
-                 every:float|None=None):  # seconds between two lines (default: 0.5 in place, 10 in a log)
+                 every:float|None=None,   # seconds between two lines (default: 0.5 in place, 10 in a log)
+                 names:list|None=None,    # the jobs' names: a job's kind (`job_kind`) shares its step rate
+                 work:list|None=None):    # each job's planned steps, or None where not known
         self.out = out or sys.stdout
         self.in_place = _in_place(self.out)
         self.every = every if every is not None else (.5 if self.in_place else 10.)
         self.n, self.workers, self.prefix, self.t0 = n, workers, prefix, time.time()
-        self.jobs, self.seconds, self.steps, self.shown, self.width = {}, [], 0, 0., 0
+        self.kinds = [job_kind(s) for s in names] if names else [''] * n
+        self.work = list(work) if work else [None] * n
+        self.jobs, self.took, self.steps, self.shown, self.width = {}, {}, 0, 0., 0
     def report(self, job, rep:dict):
         "Merge what `job` reported: {'t0'} when it starts, then `StepReport`'s dicts; show the line when due."
         self.jobs[job] = self.jobs.get(job, {}) | rep
         self.show()
     def finished(self, job, seconds:float):
-        "`job` is done after `seconds`; its steps join the closing line's total."
-        self.steps += self.jobs.pop(job, {}).get('step', 0)
-        self.seconds.append(seconds)
+        "`job` is done after `seconds`; its optimizer steps join the closing line's total."
+        rep = self.jobs.pop(job, {})
+        if rep.get('unit', 'steps') == 'steps': self.steps += rep.get('step', 0)
+        self.took[job] = seconds
         self.show()
+    def _per_step(self, kind:str, now:float) -> float|None:
+        "Seconds a step of `kind` takes: running jobs by their reports, finished ones by their planned work."
+        same = lambda i: self.kinds[i] == kind
+        t = [(now - r['t0'], r['step']) for i, r in self.jobs.items() if same(i) and r.get('step')]
+        t += [(s, self.work[i]) for i, s in self.took.items() if same(i) and self.work[i]]
+        return sum(a for a, _ in t) / sum(b for _, b in t) if t else None
+    def _length(self, job, now:float) -> float|None:
+        "Seconds `job` takes in all: its own rate, else its kind's step rate × its work, or its kind's runs."
+        r, kind = self.jobs.get(job, {}), self.kinds[job]
+        if (left := _seconds_left(r)) is not None: return now - r['t0'] + left
+        if self.work[job] and (ps := self._per_step(kind, now)): return self.work[job] * ps
+        same = [s for i, s in self.took.items() if self.kinds[i] == kind]
+        return sum(same) / len(same) if same else None
+    def seconds_left(self, now:float) -> float|None:
+        "Estimated seconds until every job is done, at time `now` (`time_left` of each job's `_length`)."
+        run = {i: now - r['t0'] for i, r in self.jobs.items() if 't0' in r}
+        est = {i: self._length(i, now) for i in range(self.n) if i not in self.took}
+        return time_left([(e, None if est[i] is None else max(est[i] - e, 0.)) for i, e in run.items()],
+                         list(self.took.values()), [v for i, v in est.items() if i not in run], self.workers)
     def line(self, now:float|None=None) -> str:
         "What the display says at time `now`."
-        now, run = now or time.time(), [r for r in self.jobs.values() if 't0' in r]
-        s, st = f"{len(self.seconds)}/{self.n} runs done, {len(run)} running", [r for r in run if 'step' in r]
-        if st: s += f" at {sum(r['step'] for r in st)}/{sum(r['total'] for r in st)} steps"
-        left = time_left([(now - r['t0'], _seconds_left(r)) for r in run], self.seconds,
-                         self.n - len(self.seconds) - len(run), self.workers)
+        now = now or time.time()
+        run = [r for r in self.jobs.values() if 't0' in r]
+        s = f"{len(self.took)}/{self.n} runs done, {len(run)} running"
+        pct = [f"{100 * r['step'] / r['total']:.0f}%" for r in run if r.get('total')]
+        if pct: s += f" ({', '.join(pct)})"
+        left = self.seconds_left(now)
         return s + (f", about {format_time(left)} left (estimated)" if left is not None else "")
     def show(self, force:bool=False):
         "Write the line: in place on a terminal or in a notebook, else a new line at most every `every` s."
@@ -198,7 +234,7 @@ class RunsProgress:
         self.width = 0
     def close(self) -> str:
         "Write and return the closing line: runs done, their optimizer steps, the time it took."
-        s = f"{self.prefix}{len(self.seconds)}/{self.n} runs done in {format_time(time.time() - self.t0)}"
+        s = f"{self.prefix}{len(self.took)}/{self.n} runs done in {format_time(time.time() - self.t0)}"
         s += f", {self.steps} optimizer steps" if self.steps else ''
         self.clear()
         self.out.write(s + '\n')
@@ -221,4 +257,4 @@ def run_steps(st:Stages,      # the bookkeeping of the folder the stages are rel
     for stages, parallel in steps:
         if parallel: st.run_parallel(stages, *train_workers(workers))
         else:
-            for s in stages: st.run(*s)
+            for s in stages: st.run(*s[:4])

@@ -70,7 +70,7 @@ def build_model(cfg:ExperimentConfig, data:XrayData) -> CondUNet:
 
 # %% ../nbs/03a_study.ipynb #c9f494b2
 def _config_diff(path, cfg:ExperimentConfig) -> dict:
-    "Fields where the config at `path` differs from `cfg` (fields added later: defaults; `runs`: where it lies)."
+    "Fields where the config at `path` differs from `cfg` (fields added later: defaults; `runs`: its place)."
     if not load_json(path):                   # a fresh run folder's empty config
         return {}
     try:
@@ -430,14 +430,15 @@ class BenchTables:
     "The scored tables of a benchmark with the columns fitted on other seeds, and what was fitted."
     tabs: dict     # {seed: table} with `wen_read`, `arm_rate` and `combined`
     fits: dict     # {seed: the combination's seeds and weights}
-    reading: dict  # {seed: the timestep `wen_read` reads at, chosen on the other seeds (None: default)}
+    reading: dict  # {seed: the timestep `wen_read` reads at, chosen on the other seeds (or the default)}
 
 def bench_tables(bc:BenchConfig, # the benchmark
                  loaded:dict     # {seed: `load_bench_run`} of its scored runs
                 ) -> BenchTables:
     "The scored tables with the columns fitted on the other seeds: reading, arm baseline, combination."
     sc = bc.scoring
-    tabs, reading = choose_reading({s: v[0] for s, v in loaded.items()}, sc.read_ts, f'wen_k1_n{sc.n}')
+    default = SAMPLING.read_t if SAMPLING.read_t in sc.read_ts else min(sc.read_ts)   # chosen on our benchmark
+    tabs, reading = choose_reading({s: v[0] for s, v in loaded.items()}, sc.read_ts, default)
     tabs, fits = combine_loso(arm_rate_loso(tabs), one_step_features(sc))
     return BenchTables(tabs, fits, reading)
 
@@ -830,9 +831,9 @@ def mitigation_runs(bc:BenchConfig) -> dict:
     "{label: ExperimentConfig} of `bc`'s trained mitigations: per seed filter (and dedup), the twin's filter."
     mb, runs = bc.mitigation or MitigationBench(), {}
     for s in bc.seeds:
-        runs[f'seed{s}_filter'] = filter_config(bc, seed_config(bc, s))
+        if mb.filter: runs[f'seed{s}_filter'] = filter_config(bc, seed_config(bc, s))
         if mb.dedup: runs[f'seed{s}_dedup'] = dedup_config(bc, s)
-    return runs | ({'twin_filter': filter_config(bc, twin_config(bc))} if bc.twin else {})
+    return runs | ({'twin_filter': filter_config(bc, twin_config(bc))} if bc.twin and mb.filter else {})
 
 # %% ../nbs/06_mitigate.ipynb #f99b752c
 def fresh_data(bc:BenchConfig, # the benchmark
@@ -915,7 +916,8 @@ def _measure_row(s:dict, meth:str, knob, cfg) -> tuple:
 # %% ../nbs/06_mitigate.ipynb #f1ca2d2b
 def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mitigation runs trained
                          seed:int,            # which seed's model
-                         progress:bool=False  # a progress bar over the rows
+                         progress:bool=False, # a progress bar over the rows
+                         report=None          # called with {'step', 'total', 'rate', 'unit'} after each row
                         ) -> dict:
     "Every row of `mitigation_rows` on seed `seed`: results/mitigation.{npz,json}."
     s, rows, out = _mitigation_setup(bc, seed), mitigation_rows(bc, seed), {}
@@ -925,8 +927,11 @@ def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mi
             'flagged_duplicated': float(s['flag'][:s['nt']].float().mean()),
             'flagged_reference': float(s['flag'][s['nt']:].float().mean()),
             'max_dist': s['max_dist'], 'min_ssim': s['min_ssim']}
-    for lab, meth, knob, cfg in (progress_bar(rows, leave=False) if progress else rows):
+    t0 = time.time()
+    for i, (lab, meth, knob, cfg) in enumerate(progress_bar(rows, leave=False) if progress else rows):
         res, cost = _measure_row(s, meth, knob, cfg)
+        rate = (i + 1) / (time.time() - t0)
+        if report: report({'step': i + 1, 'total': len(rows), 'rate': rate, 'unit': 'rows'})
         out |= {f'{lab}/{k}': np.asarray(v) for k, v in res.items()}
         info['rows'].append(dict(label=lab, method=meth, knob=knob, n_mitigated=cost['n_opt'],
                                  sec_per_gen=cost['seconds'] / len(s['seeds'])))
@@ -1001,7 +1006,7 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
            for k in rows}
     summ = {k: {'method': rows[k]['method'], 'knob': rows[k]['knob'], 'sec_per_gen': float(sec[k])} | v
             for k, v in summarize_replicates({s: v['reps'] for s, v in m.items()}).items()}
-    tw = _filter_stats(runs['twin_filter']) if bc.twin else None
+    tw = _filter_stats(runs['twin_filter']) if 'twin_filter' in runs else None
     fp, fy, fm = (np.concatenate(a) for a in zip(*[v['fid'] for v in m.values()]))
     return {'n_reference': len(ref), 'n_classifier_images': mb.n_classifier, 'seeds': list(bc.seeds),
             'features': f'penultimate features ({rfs[0].shape[1]}-d) of the finding classifier, '
@@ -1014,7 +1019,8 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
                                         for c in clfs],
             'fidelity_by_memorization': group_fidelity(fp, fy, np.where(fm, 'memorized', 'not memorized'),
                                                        mb.n_boot),
-            'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds},
+            'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds
+                       if f'seed{s}_filter' in runs},
             'twin_filter': tw,
             'train_epochs': {k: c.train.epochs for k, c in (bench_runs(bc) | runs).items()},
             'detection': {s: {k: float(np.nanmedian(v)) if k == 'max_dist' else v   # per image: the median

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest, torch
 from memx.data import make_fake_chexpert
 from memx.study import prepare_data, build_model, seed_config
-from memx.cli import study_preset, variant_config, study_bench, STUDY_PRESETS
+from memx.cli import study_preset, study_variant, study_bench, STUDY_PRESETS
 
 SMALL = {'base.data_cfg.n': 60, 'base.testbed.k': 2, 'base.testbed.d': 3, 'bench.base.data_cfg.n': 60,
          **{f'bench.base.arms.{a}': 2 for a in 'abc'}, 'bench.base.arms.copies': 3,
@@ -40,7 +40,7 @@ def test_gpu_preset_on_chexpert(name, chexpert, tmp_path):
     size = {'gpu64': 64, 'gpu128': 128}[name]
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')                        # the fake folder's unreadable images, counted
-        cfg = variant_config(s, tmp_path/'demo', 'cfg')
+        cfg = study_variant(s, tmp_path/'demo', 'cfg')
         data, man = prepare_data(cfg, progress=False)
         bc = study_bench(s, tmp_path/'demo')
         bdata, bman = prepare_data(seed_config(bc, 0), progress=False)
@@ -53,5 +53,5 @@ def test_gpu_preset_on_chexpert(name, chexpert, tmp_path):
 
 
 def test_presets_listed():
-    assert list(STUDY_PRESETS) == ['cpu', 'quick', 'gpu64', 'gpu128']
+    assert list(STUDY_PRESETS) == ['cpu', 'full', 'quick', 'gpu64', 'gpu128']
     for k in STUDY_PRESETS: assert study_preset(k).preset == k
