@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import numpy as np, pandas as pd, torch
 from scipy.stats import spearmanr, binomtest
-from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label
+from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label, ticker
 from .model import SAMPLING, SPACINGS, generate, x0_clip_share
 from .testbed import control_conditions, novel_conditions
 from .similarity import (copy_threshold, ssim_threshold, image_thresholds, copy_evidence, one_image_share,
@@ -25,10 +25,10 @@ __all__ = ['ARMS', 'EMPIRICAL', 'WITHIN', 'DUPLICATED', 'COMPARISONS', 'READ_TS'
            'comparison_groups', 'compare_one', 'compare', 'fit_combination', 'combine_loso', 'arm_rate_loso',
            'choose_reading', 'copy_rule_thresholds', 'BenchScoring', 'one_step_features', 'bench_detectors',
            'main_detectors', 'wen_columns', 'reading_columns', 'baseline_columns', 'truth_columns', 'control_columns',
-           'heldout_copy_share', 'design_stats', 'trigger_tokens', 'explanation_columns', 'score_conditions',
-           'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates', 'mean_sd', 'copy_correlation',
-           'arms_table', 'bench_headline', 'plot_arm_scores', 'plot_comparison_rocs', 'plot_arm_gallery',
-           'plot_score_vs_timestep', 'borderline_rows', 'plot_borderline']
+           'heldout_copy_share', 'design_stats', 'trigger_tokens', 'explanation_columns', 'score_parts',
+           'score_conditions', 'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates', 'mean_sd',
+           'copy_correlation', 'arms_table', 'bench_headline', 'plot_arm_scores', 'plot_comparison_rocs',
+           'plot_arm_gallery', 'plot_score_vs_timestep', 'borderline_rows', 'plot_borderline']
 
 # %% ../nbs/04b_benchmark.ipynb #13d30450
 ARMS = ('A', 'B', 'C', 'D', 'E', 'F')   # planted A–D, ordinary training conditions E, novel conditions F
@@ -373,12 +373,18 @@ def explanation_columns(model,           # a `CondUNet`
         chance[rows] = [len(g) / len(data.vocab.parse(c)) for g, c in zip(trig, conds)]
     return {'top_token': top, 'top_is_trigger': hit, 'trigger_chance': chance}
 
+# %% ../nbs/04b_benchmark.ipynb #72d053da
+def score_parts(sc:BenchScoring) -> int:
+    "How many parts `score_conditions` reports: the truth at each guidance, three score sets, calibration…"
+    return 6 + len([g for g in sc.truth_guidances if g != sc.guidance])
+
 # %% ../nbs/04b_benchmark.ipynb #44176983
 def score_conditions(model,           # a trained `CondUNet`
                      data,            # its training `XrayData`
                      tab:pd.DataFrame,# the conditions: cond, arm, source (`arm_conditions`)
                      sc:BenchScoring, # the scoring settings
-                     progress:bool=False # a progress bar over the generations
+                     progress:bool=False, # a progress bar over the generations
+                     report=None      # called with the parts done (`ticker`), or None
                     ) -> tuple:
     "`tab` with truth and detector columns, calibration {thresholds, …}, generations (C,m,1,S,S)."
     conds, wen_seed, cal_seed = list(tab.cond), sc.seed + WEN_SEED_OFFSET, sc.seed + CALIB_SEED_OFFSET
@@ -388,16 +394,27 @@ def score_conditions(model,           # a trained `CondUNet`
     gen = lambda g: generate(model, tok, msk, m=sc.m, seed=sc.seed, steps=sc.steps, sampler=sc.sampler,
                              guidance=g, bs=sc.bs, progress=progress)
     truth = lambda x: truth_columns(x, data, tab.source, rule, min_ssim, sc.share)
+    gs = [g for g in sc.truth_guidances if g != sc.guidance]
+    tick = ticker(report, score_parts(sc))
     x = gen(sc.guidance)
-    other = {f'{k}_g{g:g}': v for g in sc.truth_guidances if g != sc.guidance
-             for k, v in truth(gen(g)).items() if k in ('share', 'memorized', 'nn_dist')}
+    cols = truth(x)
+    tick()
+    for g in gs:
+        cols |= {f'{k}_g{g:g}': v for k, v in truth(gen(g)).items() if k in ('share', 'memorized', 'nn_dist')}
+        tick()
     ex = explanation_columns(model, data, tab, sc, wen_seed) if sc.explain else {}
-    out = tab.assign(**truth(x), **other, **control_columns(data, tab.source, own),
-                     **wen_columns(model, tok, msk, sc, wen_seed),
-                     **reading_columns(model, tok, msk, sc, wen_seed),
-                     **baseline_columns(model, data, conds, sc, max_dist), **ex)
+    cols |= control_columns(data, tab.source, own)
+    parts = (lambda: wen_columns(model, tok, msk, sc, wen_seed),
+             lambda: reading_columns(model, tok, msk, sc, wen_seed),
+             lambda: baseline_columns(model, data, conds, sc, max_dist))
+    for part in parts:
+        tick()
+        cols |= part()
+    out = tab.assign(**cols, **ex)
+    tick()
     cal = data.vocab.batch(calibration_conditions(data, conds, sc.n_cal, sc.seed), max_len=data.max_len)
     cal_sc = wen_columns(model, *cal, sc, cal_seed) | reading_columns(model, *cal, sc, cal_seed)
+    tick()
     samp = SAMPLING.replace(steps=sc.steps, sampler=sc.sampler, guidance=sc.guidance, seed=wen_seed)
     return out, {'max_dist': max_dist, 'min_ssim': min_ssim, 'copy_rule': sc.copy_rule, 'n_cal': len(cal[0]),
                  'image_threshold_median': float(np.nanmedian(own)),

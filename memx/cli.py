@@ -22,7 +22,7 @@ from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_d
                         validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
                         bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
                         write_mitigation_bench, mitigation_rows, _config_diff)
-from .benchmark import EMPIRICAL, WITHIN, BenchScoring, bench_headline, main_detectors
+from .benchmark import EMPIRICAL, WITHIN, BenchScoring, bench_headline, main_detectors, score_parts
 from .stages import Stages, StepReport, run_steps
 from .report import build_report
 
@@ -545,7 +545,7 @@ def bench_plan(bc:BenchConfig,       # the benchmark
     train = [(f'train {rel/k}', c.hash(), partial(train_run, c, progress=progress),
               [str(rel/k/'checkpoints'/'latest.json')], planned_steps(c)) for k, c in runs.items()]
     score = [(f'score {rel/k}', settings_key(c.hash(), bc.scoring.to_dict(), first),
-              partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')])
+              partial(bench_score_run, bc, k), [str(rel/k/'results'/'bench.json')], score_parts(bc.scoring))
              for k, c in bench_runs(bc).items()]
     priv = bc.privacy and bc.privacy.to_dict()                # the summary runs the privacy audit too
     summary = (f'summary {rel}', settings_key([s[1] for s in score], bc.n_boot, priv),

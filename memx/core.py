@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #137578f0
 from __future__ import annotations
-import dataclasses, hashlib, io, json, os, random, re, tempfile, types, typing, urllib.request, warnings
+import dataclasses, hashlib, io, json, os, random, re, tempfile, time, types, typing, urllib.request, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.resources import files
@@ -13,7 +13,7 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RANK_SEED_STRIDE', 'LABELS', 'SUFFIXES',
-           'RESULTS_URL', 'Config', 'flatten_dict', 'atomic_write', 'atomic_write_text', 'atomic_write_bytes',
+           'RESULTS_URL', 'Config', 'flatten_dict', 'atomic_write', 'atomic_write_text', 'ticker', 'atomic_write_bytes',
            'save_json', 'load_json', 'save_figure', 'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything',
            'default_device', 'RunDir', 'run_dir', 'data_path', 'label', 'result_path', 'result_figure']
 
@@ -124,6 +124,19 @@ def atomic_write(path,       # the file to write
 def atomic_write_text(path, s:str):
     "Write text `s` to `path` atomically."
     with atomic_write(path, 'w') as f: f.write(s)
+
+# %% ../nbs/00_core.ipynb #b103dc4a
+def ticker(report,          # called with {'step', 'total', 'rate', 'unit'} (a progress report), or None
+           total:int,       # parts of the job
+           unit:str='parts' # what a part is
+          ):
+    "A function to call after each part of a job: it reports how many of `total` are done, and at what rate."
+    t0, done = time.time(), [0]
+    def tick():
+        done[0] += 1
+        rate = done[0] / max(time.time() - t0, 1e-9)
+        if report: report({'step': done[0], 'total': total, 'rate': rate, 'unit': unit})
+    return tick
 
 # %% ../nbs/00_core.ipynb #5f890256
 def atomic_write_bytes(path, b:bytes):
@@ -294,7 +307,9 @@ LABELS = {
     'inference@': 'Inference-time optimization (target: percentile {})', 'guidance@': 'Guidance scale {}',
     'rna@': 'Noisy condition embedding (scale {})',
     'delayed': 'Delayed guidance', 'opposite': 'Opposite guidance',
-    'delayed@': 'Delayed guidance (none while t ≥ {})', 'opposite@': 'Opposite guidance (s = −1 while t ≥ {})', 'memfilter@': 'Training-time filter (τ: percentile {})',
+    'delayed@': 'Delayed guidance (none while t ≥ {})',
+    'opposite@': 'Opposite guidance (s = −1 while t ≥ {})',
+    'memfilter@': 'Training-time filter (τ: percentile {})',
     # the rest of the report
     'value': 'Value', 'version': 'Version', 'TPR@1%FPR': 'TPR at 1% FPR',
     's / generation': 'Seconds per generation',

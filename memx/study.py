@@ -326,7 +326,8 @@ def bench_runs(bc:BenchConfig) -> dict:
 # %% ../nbs/04b_benchmark.ipynb #14677de7
 def bench_score_run(bc:BenchConfig,       # the benchmark
                     label:str,            # which of its models (`bench_runs`): 'seed0', …, 'twin'
-                    progress:bool=False): # a progress bar over the generations
+                    progress:bool=False,  # a progress bar over the generations
+                    report=None):         # called with the parts of the scoring done (`ticker`), or None
     "Score one trained model of `bc`: write its results/bench.csv, bench.json and bench_gen.npy; the table."
     cfg, sc = bench_runs(bc)[label], bc.scoring
     r = load_run(Path(cfg.runs)/cfg.name)
@@ -335,7 +336,7 @@ def bench_score_run(bc:BenchConfig,       # the benchmark
         tab = twin_conditions(arm_conditions(data0, man0, sc.n_e, sc.n_f, sc.seed, sc.e_min), r.data.vocab)
     else: tab = arm_conditions(r.data, r.man, sc.n_e, sc.n_f, sc.seed, sc.e_min)
     t0 = time.perf_counter()
-    tab, info, x = score_conditions(r.model, r.data, tab, sc, progress=progress)
+    tab, info, x = score_conditions(r.model, r.data, tab, sc, progress=progress, report=report)
     atomic_write_text(r.rd.results/'bench.csv', tab.to_csv(index=False))
     np.save(r.rd.results/'bench_gen.npy', ((x[:, :, 0] + 1) * 127.5).round().clamp(0, 255).byte().numpy())
     save_json(info | {'label': label, 'scoring': sc.to_dict(), 'seconds': time.perf_counter() - t0},
@@ -437,7 +438,7 @@ def bench_tables(bc:BenchConfig, # the benchmark
                 ) -> BenchTables:
     "The scored tables with the columns fitted on the other seeds: reading, arm baseline, combination."
     sc = bc.scoring
-    default = SAMPLING.read_t if SAMPLING.read_t in sc.read_ts else min(sc.read_ts)   # chosen on our benchmark
+    default = SAMPLING.read_t if SAMPLING.read_t in sc.read_ts else min(sc.read_ts)  # chosen on ours
     tabs, reading = choose_reading({s: v[0] for s, v in loaded.items()}, sc.read_ts, default)
     tabs, fits = combine_loso(arm_rate_loso(tabs), one_step_features(sc))
     return BenchTables(tabs, fits, reading)
@@ -797,6 +798,7 @@ def write_mitigation(r, df:pd.DataFrame, gallery:dict, s:dict, c:MitigateConfig,
     save_figure(ax.figure, r.rd.figures/'mitigate_gallery.png', dpi=110)
 
 # %% ../nbs/06_mitigate.ipynb #8ee5c2ff
+from .core import ticker
 from .data import XrayData
 from .benchmark import DUPLICATED, copy_rule_thresholds
 from .similarity import copy_evidence, ssim_threshold, RowView
@@ -927,11 +929,10 @@ def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mi
             'flagged_duplicated': float(s['flag'][:s['nt']].float().mean()),
             'flagged_reference': float(s['flag'][s['nt']:].float().mean()),
             'max_dist': s['max_dist'], 'min_ssim': s['min_ssim']}
-    t0 = time.time()
-    for i, (lab, meth, knob, cfg) in enumerate(progress_bar(rows, leave=False) if progress else rows):
+    tick = ticker(report, len(rows), 'rows')
+    for lab, meth, knob, cfg in (progress_bar(rows, leave=False) if progress else rows):
         res, cost = _measure_row(s, meth, knob, cfg)
-        rate = (i + 1) / (time.time() - t0)
-        if report: report({'step': i + 1, 'total': len(rows), 'rate': rate, 'unit': 'rows'})
+        tick()
         out |= {f'{lab}/{k}': np.asarray(v) for k, v in res.items()}
         info['rows'].append(dict(label=lab, method=meth, knob=knob, n_mitigated=cost['n_opt'],
                                  sec_per_gen=cost['seconds'] / len(s['seeds'])))
