@@ -536,8 +536,12 @@ def make_phantom_chexpert(root,                     # folder that will hold `Che
         fix = lambda df: df.assign(Path=[p[:-3] + fmt for p in df.Path])
         _build(tmp, {'train': fix(train), 'valid': fix(valid)}, size, fmt, progress)
         save_json(dict(hash=key, args=args, n_train=len(train), n_valid=len(valid)), tmp/'phantom.json')
-        old = out.rename(root/f'.{PREFIX}.old.{os.getpid()}') if out.exists() else None
-        os.replace(tmp, out)
+        built = lambda: load_json(out/'phantom.json').get('hash') if (out/'phantom.json').exists() else None
+        old = out.rename(root/f'.{PREFIX}.old.{os.getpid()}') if out.exists() and built() != key else None
+        try: os.replace(tmp, out)
+        except OSError:                  # another process (a second rank) wrote the same folder meanwhile
+            if built() != key: raise
+            shutil.rmtree(tmp)           # keep theirs: it may already hold their image cache
         if old is not None: shutil.rmtree(old)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
