@@ -403,15 +403,15 @@ def score_conditions(model,           # a trained `CondUNet`
         cols |= {f'{k}_g{g:g}': v for k, v in truth(gen(g)).items() if k in ('share', 'memorized', 'nn_dist')}
         tick()
     ex = explanation_columns(model, data, tab, sc, wen_seed) if sc.explain else {}
+    tick()
     cols |= control_columns(data, tab.source, own)
     parts = (lambda: wen_columns(model, tok, msk, sc, wen_seed),
              lambda: reading_columns(model, tok, msk, sc, wen_seed),
              lambda: baseline_columns(model, data, conds, sc, max_dist))
     for part in parts:
-        tick()
         cols |= part()
+        tick()
     out = tab.assign(**cols, **ex)
-    tick()
     cal = data.vocab.batch(calibration_conditions(data, conds, sc.n_cal, sc.seed), max_len=data.max_len)
     cal_sc = wen_columns(model, *cal, sc, cal_seed) | reading_columns(model, *cal, sc, cal_seed)
     tick()

@@ -29,11 +29,11 @@ from .report import build_report
 # %% auto #0
 __all__ = ['STUDY_PRESETS', 'CHEXPERT_URL', 'USER_ERRORS', 'StudyConfig', 'demo_base', 'quick_bench', 'quick_mitigation',
            'quick_study', 'cpu_bench', 'cpu_study', 'gpu_study', 'study_preset', 'load_study', 'train_cost',
-           'train_images', 'planned_steps', 'preset_budget', 'study_variant', 'train_run', 'check_chexpert',
-           'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get', 'bench_rows',
-           'bench_mitigation_rows', 'headline', 'user_errors', 'memx_train', 'memx_detect', 'memx_validate',
-           'memx_mitigate', 'data_parser', 'memx_data', 'mitigation_plan', 'bench_plan', 'study_bench', 'bench_steps',
-           'study_steps', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
+           'train_images', 'train_steps', 'planned_steps', 'preset_budget', 'study_variant', 'train_run',
+           'check_chexpert', 'stage_settings', 'memfilter_config', 'settings_key', 'stage_plan', 'nested_get',
+           'bench_rows', 'bench_mitigation_rows', 'headline', 'user_errors', 'memx_train', 'memx_detect',
+           'memx_validate', 'memx_mitigate', 'data_parser', 'memx_data', 'mitigation_plan', 'bench_plan', 'study_bench',
+           'bench_steps', 'study_steps', 'run_study', 'memx_demo', 'run_bench', 'memx_bench']
 
 # %% ../nbs/08_cli.ipynb #e8c2947e
 @dataclass
@@ -174,11 +174,17 @@ def train_images(cfg:ExperimentConfig) -> float:
     return (cfg.phantom_images * (1 - cfg.data_cfg.heldout_frac) + (t.k * (t.d - 1) if t else 0)
             + ((a.a + a.c + a.d) * (a.copies - 1) if a else 0))
 
+# %% ../nbs/08_cli.ipynb #e9dbf553
+def train_steps(cfg:ExperimentConfig, # a run
+                n:float               # its training images (`train_images`)
+               ) -> int:
+    "Optimizer steps of run `cfg` on `n` images: epochs × full batches."
+    return int(cfg.train.epochs * (n // cfg.train.bs))
+
 # %% ../nbs/08_cli.ipynb #a5b60806
 def planned_steps(cfg:ExperimentConfig) -> int|None:
     "Optimizer steps run `cfg` will take on phantoms (the progress line's estimate); None on other data."
-    if cfg.data != 'phantom': return None
-    return cfg.train.epochs * max(1, int(train_images(cfg) // cfg.train.bs))
+    return train_steps(cfg, train_images(cfg)) if cfg.data == 'phantom' else None
 
 # %% ../nbs/08_cli.ipynb #cca41ca5
 def _runs(study:StudyConfig) -> list[tuple]:
@@ -202,7 +208,7 @@ def preset_budget(study:StudyConfig,   # the study
     for mc in mcs:
         if mc.to_json() not in costs: costs[mc.to_json()] = train_cost(mc)
     cs = [costs[mc.to_json()] for mc in mcs]
-    steps = [int(c.train.epochs * (n // c.train.bs)) for c, n in runs]
+    steps = [train_steps(c, n) for c, n in runs]
     flops = sum(s * c.train.bs * k['flops'] for s, (c, _), k in zip(steps, runs, cs))
     b, k0 = study.base, cs[0]
     mem = max(20 * k['params'] + k['act_bytes'] * c.train.bs for (c, _), k in zip(runs, cs))   # fp32 w, grad,

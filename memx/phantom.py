@@ -522,12 +522,12 @@ def make_phantom_chexpert(root,                     # folder that will hold `Che
     key = hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode()).hexdigest()[:16]
     root = Path(root)
     out = root/PREFIX
+    stamp = lambda: load_json(out/'phantom.json') if (out/'phantom.json').exists() else {}
     if out.exists():
-        stamp = load_json(out/'phantom.json') if (out/'phantom.json').exists() else {}
-        if stamp.get('hash') == key: return out
+        if stamp().get('hash') == key: return out
         if not overwrite:
             raise FileExistsError(f"{out} exists and was not built with these arguments "
-                                  f"(stamp {stamp.get('args')}); "
+                                  f"(stamp {stamp().get('args')}); "
                                   "pass overwrite=True to replace it, or choose another root")
     train, valid = phantom_tables(n_patients, n_images, studies_per_patient, seed, n_valid)
     root.mkdir(parents=True, exist_ok=True)
@@ -536,11 +536,11 @@ def make_phantom_chexpert(root,                     # folder that will hold `Che
         fix = lambda df: df.assign(Path=[p[:-3] + fmt for p in df.Path])
         _build(tmp, {'train': fix(train), 'valid': fix(valid)}, size, fmt, progress)
         save_json(dict(hash=key, args=args, n_train=len(train), n_valid=len(valid)), tmp/'phantom.json')
-        built = lambda: load_json(out/'phantom.json').get('hash') if (out/'phantom.json').exists() else None
-        old = out.rename(root/f'.{PREFIX}.old.{os.getpid()}') if out.exists() and built() != key else None
+        replace = out.exists() and stamp().get('hash') != key
+        old = out.rename(root/f'.{PREFIX}.old.{os.getpid()}') if replace else None
         try: os.replace(tmp, out)
         except OSError:                  # another process (a second rank) wrote the same folder meanwhile
-            if built() != key: raise
+            if stamp().get('hash') != key: raise
             shutil.rmtree(tmp)           # keep theirs: it may already hold their image cache
         if old is not None: shutil.rmtree(old)
     except BaseException:
