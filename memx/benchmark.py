@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np, pandas as pd, torch
 from scipy.stats import spearmanr, binomtest
 from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label, ticker
-from .model import SAMPLING, SPACINGS, generate, x0_clip_share
+from .model import SAMPLING, SamplingFields, SPACINGS, generate, x0_clip_share
 from .testbed import control_conditions, novel_conditions
 from .similarity import (copy_threshold, ssim_threshold, image_thresholds, copy_evidence, one_image_share,
                              plot_copies, nearest_training, ssim)
@@ -197,7 +197,7 @@ def copy_rule_thresholds(data,          # the `XrayData` the model was trained o
 
 # %% ../nbs/04b_benchmark.ipynb #4f40b4e9
 @dataclass
-class BenchScoring(Config):
+class BenchScoring(SamplingFields, Config):
     "How the benchmark scores one model: its conditions, generations, detectors and calibration."
     n_e: int = 192                       # ordinary training conditions scored (arm E), at most
     n_f: int = 64                        # novel held-out conditions scored (arm F), at most
@@ -250,9 +250,9 @@ def wen_columns(model,            # a `CondUNet`
                 seed:int          # first noise seed
                ) -> dict:
     "Wen's score at k ∈ {1, k} × n ∈ {1, n} with and without CFG; angle, attention, change: {name: (C,)}."
-    kw = dict(n=sc.n, k=sc.k, seed=seed, steps=sc.steps, sampler=sc.sampler, bs=sc.bs)
-    f = step_features(model, tokens, mask, guidance=sc.guidance, attention=sc.one_step, **kw)
-    u = step_norms(model, tokens, mask, guidance=1., **kw)
+    kw, sp = dict(n=sc.n, k=sc.k, bs=sc.bs), sc.sampling.replace(seed=seed)
+    f = step_features(model, tokens, mask, sampling=sp, attention=sc.one_step, **kw)
+    u = step_norms(model, tokens, mask, sampling=sp.replace(guidance=1.), **kw)
     one = {} if not sc.one_step else {
         f'angle_k1_n{sc.n}': f['angle'][:, :, 0].mean(1), f'attn_k1_n{sc.n}': f['attn'][:, :, 0].mean(1),
         f'change_k2_n{sc.n}': (f['norm'][:, :, 1] - f['norm'][:, :, 0]).mean(1)}
@@ -267,8 +267,8 @@ def reading_columns(model,            # a `CondUNet`
                     seed:int          # first noise seed
                    ) -> dict:
     "Wen's k = 1 score of `sc.n` noises read at each timestep of `sc.read_ts`: {'wen_t{t}': (C,)}."
-    kw = dict(n=sc.n, seed=seed, steps=sc.steps, sampler=sc.sampler, bs=sc.bs)
-    return {f'wen_t{t}': wen_scores(model, tokens, mask, t=t, **kw) for t in sc.read_ts}
+    sp = sc.sampling.replace(seed=seed)
+    return {f'wen_t{t}': wen_scores(model, tokens, mask, sc.n, sp, bs=sc.bs, t=t) for t in sc.read_ts}
 
 # %% ../nbs/04b_benchmark.ipynb #25bd4eaa
 def baseline_columns(model,           # a `CondUNet`
@@ -279,8 +279,7 @@ def baseline_columns(model,           # a `CondUNet`
                     ) -> dict:
     "Carlini clique share, −nearest distance (`m_base` new generations), loss score (NaN: no training image)."
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)
-    x = generate(model, tok, msk, m=sc.m_base, seed=sc.seed + sc.m, steps=sc.steps, sampler=sc.sampler,
-                 guidance=sc.guidance, bs=sc.bs)
+    x = generate(model, tok, msk, sc.m_base, sc.sampling.replace(seed=sc.seed + sc.m), bs=sc.bs)
     trained = set(data.df.cond[data.df.split == 'train'])
     has = np.flatnonzero([c in trained for c in conds])
     loss = np.full(len(conds), np.nan)
@@ -364,8 +363,7 @@ def explanation_columns(model,           # a `CondUNet`
     if len(rows):
         conds = list(tab.cond.iloc[rows])
         tok, msk = data.vocab.batch(conds, max_len=data.max_len)
-        sig = token_significance(model, tok, msk, n=1, k=1, seed=seed, steps=sc.steps, sampler=sc.sampler,
-                                 guidance=sc.guidance)
+        sig = token_significance(model, tok, msk, n=1, k=1, sampling=sc.sampling.replace(seed=seed))
         sig[~msk.numpy() | (tok == data.vocab.bos).numpy()] = -np.inf          # content tokens only
         top[rows] = [data.vocab.itos[t] for t in tok[np.arange(len(rows)), sig.argmax(1)].tolist()]
         trig = [trigger_tokens(c, data.vocab) for c in conds]
@@ -391,8 +389,8 @@ def score_conditions(model,           # a trained `CondUNet`
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)
     own, max_dist, min_ssim = image_thresholds(data), copy_threshold(data), ssim_threshold(data, sc.q_ssim)
     rule = copy_rule_thresholds(data, sc.copy_rule)
-    gen = lambda g: generate(model, tok, msk, m=sc.m, seed=sc.seed, steps=sc.steps, sampler=sc.sampler,
-                             guidance=g, bs=sc.bs, progress=progress)
+    gen = lambda g: generate(model, tok, msk, sc.m, sc.sampling.replace(guidance=g), bs=sc.bs,
+                             progress=progress)
     truth = lambda x: truth_columns(x, data, tab.source, rule, min_ssim, sc.share)
     gs = [g for g in sc.truth_guidances if g != sc.guidance]
     tick = ticker(report, score_parts(sc))
@@ -415,7 +413,7 @@ def score_conditions(model,           # a trained `CondUNet`
     cal = data.vocab.batch(calibration_conditions(data, conds, sc.n_cal, sc.seed), max_len=data.max_len)
     cal_sc = wen_columns(model, *cal, sc, cal_seed) | reading_columns(model, *cal, sc, cal_seed)
     tick()
-    samp = SAMPLING.replace(steps=sc.steps, sampler=sc.sampler, guidance=sc.guidance, seed=wen_seed)
+    samp = sc.sampling.replace(seed=wen_seed)
     return out, {'max_dist': max_dist, 'min_ssim': min_ssim, 'copy_rule': sc.copy_rule, 'n_cal': len(cal[0]),
                  'image_threshold_median': float(np.nanmedian(own)),
                  'heldout_copy_share': {'image': heldout_copy_share(data, own, min_ssim),

@@ -18,8 +18,8 @@ from .model import SAMPLING, SamplingConfig, CondUNet, model_config
 from .train import TrainConfig, world
 from .privacy import PrivacyConfig, privacy_table
 from .mitigate import METHODS, MitigateConfig, MitigationBench, mitigation_table, mitigation_headline
-from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run,
-                        validate_run, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
+from .study import (ExperimentConfig, load_experiment, run_experiment, prepare_data, detect_run, DetectConfig,
+                        validate_run, ValidateConfig, mitigate_run, BenchConfig, bench_base, bench_runs, seed_config,
                         bench_score_run, write_bench, mitigation_runs, reference_set, mitigation_bench_run,
                         write_mitigation_bench, mitigation_rows, _config_diff)
 from .benchmark import EMPIRICAL, WITHIN, BenchScoring, bench_headline, main_detectors, score_parts
@@ -256,12 +256,14 @@ def stage_settings(study:StudyConfig) -> dict:
     run = dict(steps=sm.steps, sampler=sm.sampler, seed=sm.seed)                 # every stage samples alike
     if study.quick:
         knobs = {'inference': [50.], 'guidance': [1.], 'rna': [2.]}
-        return dict(detect=dict(quick=True, n_controls=n, **run),
-                    validate=dict(n_controls=n, n_gen=study.n_gen, enc_epochs=4, clf_epochs=4, **run),
+        return dict(detect=DetectConfig(quick=True, n_controls=n, sampling=sm),
+                    validate=ValidateConfig(n_controls=n, n_gen=study.n_gen, enc_epochs=4, clf_epochs=4,
+                                            sampling=sm),
                     mitigate=dict(n_controls=n, n_calib=16, n_samples=study.n_gen, knobs=knobs,
                                   gallery={k: v[0] for k, v in knobs.items()}, **run),
                     memfilter=dict(mem_filter_pct=99., mem_filter_warmup=1))
-    return dict(detect=dict(n_controls=n, m=4, **run), validate=dict(n_controls=n, n_gen=study.n_gen, **run),
+    return dict(detect=DetectConfig(n_controls=n, m=4, sampling=sm),
+                validate=ValidateConfig(n_controls=n, n_gen=study.n_gen, sampling=sm),
                 mitigate=dict(n_controls=n, n_samples=study.n_gen, n_calib=64,
                               knobs={'inference': [10., 1.], 'guidance': [1.5], 'rna': [1.]},
                               gallery={'inference': 1., 'guidance': 1.5, 'rna': 1.}, **run),
@@ -294,11 +296,11 @@ def stage_plan(study:StudyConfig, root:Path, progress:bool=True) -> list[tuple]:
                      ['cfg_memfilter/checkpoints/latest.json'], planned_steps(mcfg)))
     for v in [v for v in ('cfg', 'nocfg') if v in vs]:
         un = root/'uncond' if v == 'nocfg' and 'uncond' in vs else None
-        plan.append((f'detect {v}', settings_key(vc[v].hash(), kn['detect'], str(un)),
-                     lambda v=v, un=un: detect_run(root/v, uncond_run=un, progress=progress, **kn['detect']),
+        plan.append((f'detect {v}', settings_key(vc[v].hash(), kn['detect'].to_dict(), str(un)),
+                     lambda v=v, un=un: detect_run(root/v, kn['detect'], un, progress),
                      [f'{v}/results/detect.json']))
-        plan.append((f'validate {v}', settings_key(vc[v].hash(), kn['validate']),
-                     lambda v=v: validate_run(root/v, progress=progress, **kn['validate']),
+        plan.append((f'validate {v}', settings_key(vc[v].hash(), kn['validate'].to_dict()),
+                     lambda v=v: validate_run(root/v, kn['validate'], progress),
                      [f'{v}/results/validate.json']))
     if 'cfg' in vs and study.mitigate:
         mc = MitigateConfig().replace(**kn['mitigate'])
@@ -421,7 +423,8 @@ def memx_detect(run:str,                  # run folder written by `memx-train` (
                 steps:int=SAMPLING.steps, # sampling steps (the `wen_kall_*` columns average all of them)
                 seed:int=SAMPLING.seed):  # seed of the choice of controls and of the noises
     "Score a run's planted & control conditions for memorization → results/detect.{csv,json}, figures/*.png."
-    tab, s = detect_run(run, controls, uncond_run, quick=quick, steps=steps, seed=seed)
+    tab, s = detect_run(run, DetectConfig(controls, quick=quick, sampling=SamplingConfig(steps=steps, seed=seed)),
+                        uncond_run)
     print(pd.DataFrame(s['detectors']).T[['auc', 'tpr@1%fpr', 'forwards', 'seconds']]
           .to_string(float_format='%.3f'))
     ratio = s['carlini_over_wen_k1_n1']
@@ -440,8 +443,9 @@ def memx_validate(run:str,            # a run folder written by `memx-train`
                   seed:int=0):        # seed of the controls, the generations and the networks
     "Validate a run's memorization scores: writes RUN/results/validate.{csv,json} and RUN/figures/*.png."
     # the figures: gallery.png, score_similarity.png, umap.png
-    kw = dict(n_controls=8, n_gen=2, steps=10) if quick else dict(n_controls=n_controls, n_gen=n_gen)
-    tab, s = validate_run(run, retrain=retrain, seed=seed, **kw)
+    kw = dict(n_controls=8, n_gen=2, sampling=SamplingConfig(steps=10, seed=seed)) if quick else dict(
+        n_controls=n_controls, n_gen=n_gen, sampling=SamplingConfig(seed=seed))
+    tab, s = validate_run(run, ValidateConfig(retrain=retrain, **kw))
     e = s['metrics']['encoder']
     print(f"{run}: {s['n_conditions']} conditions ({s['n_planted']} planted) × {s['n_gen']}; "
           f"Spearman(score, encoder sim) {e['spearman']:.2f}; "

@@ -13,8 +13,8 @@ from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score, roc_curve
 from .core import label
 from .data import PAD, BOS, NULL
-from .model import (SAMPLING, sample, make_scheduler, guidance_norm, generation_rows, generate,
-                        first_step, _progress)
+from .model import (SAMPLING, SamplingConfig, sample, make_scheduler, guidance_norm, generation_rows,
+                        generate, first_step, _progress)
 from .similarity import nearest_training, copy_threshold
 
 # %% auto #0
@@ -30,15 +30,16 @@ __all__ = ['STEP_FEATURES', 'NOT_DETECTORS', 'trajectory_steps', 'count_forwards
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
 
 # %% ../nbs/04_detect.ipynb #6a748b3d
-def trajectory_steps(model, k:int, fn, tokens=None, mask=None, emb=None, seeds=None, steps:int=SAMPLING.steps,
-                     sampler:str=SAMPLING.sampler, guidance:float=1.0, uncond_model=None):
+def trajectory_steps(model, k:int, fn, tokens=None, mask=None, emb=None, seeds=None,
+                     sampling:SamplingConfig=SAMPLING.replace(guidance=1.0), uncond_model=None):
     "Run `memx.model.sample` for its first `k` steps only, calling `fn(i, t, xt, eps_c, eps_u)` at each."
+    steps = sampling.steps
     if not 1 <= k <= steps: raise ValueError(f"k={k} sampling steps must be in 1..steps={steps}")
     def cb(i, t, xt, eps_c, eps_u):
         fn(i, t, xt, eps_c, eps_u)
         if i + 1 == k: raise _StopSampling
-    try: sample(model, tokens, mask, steps=steps, guidance=guidance, sampler=sampler, seeds=seeds, emb=emb,
-                callback=cb, uncond_model=uncond_model)
+    try: sample(model, tokens, mask, steps=steps, guidance=sampling.guidance, sampler=sampling.sampler,
+                seeds=seeds, emb=emb, callback=cb, uncond_model=uncond_model)
     except _StopSampling: pass
 
 # %% ../nbs/04_detect.ipynb #e6c4ad26
@@ -92,17 +93,14 @@ def step_features(model,                            # a `CondUNet`
                   mask=None,                        # (C,L) True on real tokens; default tokens != pad
                   n:int=1,                          # generations per condition (seeds `seed`..`seed+n-1`)
                   k:int=1,                          # first sampling steps read (then sampling stops)
-                  seed:int=SAMPLING.seed,           # first noise seed
-                  steps:int=SAMPLING.steps,         # sampling steps of the sampler (fixes the timesteps)
-                  sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
-                  guidance:float=SAMPLING.guidance, # CFG scale of the trajectory (irrelevant at k = 1)
+                  sampling:SamplingConfig=SAMPLING, # sampler, steps, first seed, CFG scale of the trajectory
                   uncond_model=None,                # ∅ from this model (two-model form); default: `model`
                   bs:int=256,                       # (condition, generation) rows per batch
                   attention:bool=True,              # also the cross-attention entropy (else NaN)
                   progress:bool=False               # show a progress bar over batches
                  ) -> dict:
     "Norm, angle, attention entropy at the first `k` steps of `n` generations per condition: {name: (C,n,k)}."
-    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
+    tr, mr, seeds = generation_rows(tokens, mask, n, sampling.seed)
     out = torch.full((len(STEP_FEATURES), len(tr), k), float('nan'))
     with CrossAttnRecorder(model, on=attention) as att:
         for s in _progress(range(0, len(tr), bs), progress):
@@ -111,8 +109,8 @@ def step_features(model,                            # a `CondUNet`
                 r = slice(s, s + len(xt))
                 out[0, r, i], out[1, r, i] = d.norm(dim=1).cpu(), F.cosine_similarity(d, u, dim=1).cpu()
                 if attention: out[2, r, i] = token_entropy(att.take()[:len(xt)]).cpu()
-            trajectory_steps(model, k, rec, tr[s:s + bs], mr[s:s + bs], seeds=seeds[s:s + bs], steps=steps,
-                        sampler=sampler, guidance=guidance, uncond_model=uncond_model)
+            trajectory_steps(model, k, rec, tr[s:s + bs], mr[s:s + bs], seeds=seeds[s:s + bs],
+                             sampling=sampling, uncond_model=uncond_model)
     return {name: out[j].view(-1, n, k).numpy() for j, name in enumerate(STEP_FEATURES)}
 
 # %% ../nbs/04_detect.ipynb #4f06a15d
@@ -121,17 +119,14 @@ def step_norms(model,                            # a `CondUNet`
                mask=None,                        # (C,L) True on real tokens; default tokens != pad
                n:int=1,                          # generations per condition (noise seeds `seed`..`seed+n-1`)
                k:int=1,                          # first sampling steps read (then sampling stops)
-               seed:int=SAMPLING.seed,           # first noise seed
-               steps:int=SAMPLING.steps,         # sampling steps of the sampler (fixes the timesteps)
-               sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
-               guidance:float=SAMPLING.guidance, # CFG scale of the trajectory (irrelevant at k = 1)
+               sampling:SamplingConfig=SAMPLING, # sampler, steps, first seed, CFG scale of the trajectory
                uncond_model=None,                # ∅ from this model (two-model form); default `model`'s own ∅
                bs:int=256,                       # (condition, generation) rows per batch
                progress:bool=False               # show a progress bar over batches
               ) -> np.ndarray:
     "‖ε(x_t,c) − ε(x_t,∅)‖₂ at the first `k` steps of `n` generations per condition `tokens` (C,L): (C,n,k)."
-    return step_features(model, tokens, mask, n, k, seed, steps, sampler, guidance, uncond_model, bs,
-                         attention=False, progress=progress)['norm']
+    return step_features(model, tokens, mask, n, k, sampling, uncond_model, bs, attention=False,
+                         progress=progress)['norm']
 
 # %% ../nbs/04_detect.ipynb #d0d3466d
 def _null_eps(model, x_T, t, L:int) -> torch.Tensor:
@@ -144,18 +139,16 @@ def noise_readings(model,                        # a `CondUNet`
                    tokens,                       # conditions (C,L) token ids
                    mask=None,                    # (C,L) True on real tokens; default tokens != pad
                    n:int=4,                      # noises per condition (seeds `seed`..`seed+n-1`)
-                   seed:int=SAMPLING.seed,       # first noise seed
-                   steps:int=SAMPLING.steps,     # sampling steps of the sampler (fix its first timestep)
-                   sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+                   sampling:SamplingConfig=SAMPLING, # sampler, steps (fix the reading), first seed
                    t:int|None=None,              # timestep read (None: `SAMPLING.read_t` or the 1st step's)
                    bs:int=256,                   # (condition, noise) rows per conditional forward
                    uncond_model=None             # ∅ from this model (two-model form); default `model`'s own ∅
                   ) -> dict:
     "Norm ‖ε(x_T,c) − ε(x_T,∅)‖₂, angle cos(ε_c − ε_∅, ε_∅) of seeded noises x_T read at `t`: (C,n)."
     dev = next(model.parameters()).device
-    tr, mr, _ = generation_rows(tokens, mask, n, seed)
+    tr, mr, _ = generation_rows(tokens, mask, n, sampling.seed)
     tr, mr, j = tr.to(dev), mr.to(dev), torch.arange(len(tr), device=dev) % n       # row c·n+i: seed `seed+i`
-    fs = first_step(model, range(seed, seed + n), SAMPLING.replace(steps=steps, sampler=sampler), t)
+    fs = first_step(model, range(sampling.seed, sampling.seed + n), sampling, t)
     eps_u = _null_eps(uncond_model or model, fs.x_T, fs.t, tr.shape[1]).float()      # once per seed
     out = torch.empty(2, len(tr), device=dev)
     with torch.no_grad():
@@ -171,15 +164,13 @@ def wen_scores(model,                        # a `CondUNet`
                tokens,                       # conditions (C,L) token ids
                mask=None,                    # (C,L) True on real tokens; default tokens != pad
                n:int=4,                      # generations per condition (noise seeds `seed`..`seed+n-1`)
-               seed:int=SAMPLING.seed,       # first noise seed
-               steps:int=SAMPLING.steps,     # sampling steps of the sampler (fixes the first timestep)
-               sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+               sampling:SamplingConfig=SAMPLING, # sampler, steps (fix the reading), first seed
                bs:int=256,                   # (condition, generation) rows per conditional forward
                uncond_model=None,            # ∅ from this model (two-model form); default `model`'s own ∅
                t:int|None=None               # timestep read (None: `SAMPLING.read_t` or the 1st step's)
               ) -> np.ndarray:
     "Wen et al.'s score of conditions `tokens` (C,L): ‖ε(x_T,c) − ε(x_T,∅)‖₂ at the reading, mean of n seeds."
-    return noise_readings(model, tokens, mask, n, seed, steps, sampler, t, bs, uncond_model)['norm'].mean(1)
+    return noise_readings(model, tokens, mask, n, sampling, t, bs, uncond_model)['norm'].mean(1)
 
 # %% ../nbs/04_detect.ipynb #11d1f4b6
 def score_columns(norms, ks=(1, 5, None), ns=(1, 4), prefix:str='wen') -> dict:
@@ -199,16 +190,14 @@ def first_eps(model,                        # a `CondUNet`
               tokens,                       # conditions (C,L) token ids
               mask=None,                    # (C,L) True on real tokens; default tokens != pad
               n:int=1,                      # noises per condition (seeds `seed`..`seed+n-1`)
-              seed:int=SAMPLING.seed,       # first noise seed
-              steps:int=SAMPLING.steps,     # sampling steps of the sampler (fix its first timestep)
-              sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+              sampling:SamplingConfig=SAMPLING, # sampler, steps (fix the reading), first seed
               bs:int=256,                   # rows per forward
               t:int|None=None               # timestep read (None: `SAMPLING.read_t` or the 1st step's)
              ) -> torch.Tensor:
     "ε(x_T,c) at the reading of `n` seeded noises per condition `tokens` (C,L): (C,n,ch,S,S)."
     dev = next(model.parameters()).device
-    tr, mr, _ = generation_rows(tokens, mask, n, seed)
-    fs = first_step(model, range(seed, seed + n), SAMPLING.replace(steps=steps, sampler=sampler), t)
+    tr, mr, _ = generation_rows(tokens, mask, n, sampling.seed)
+    fs = first_step(model, range(sampling.seed, sampling.seed + n), sampling, t)
     j = torch.arange(len(tr)) % n
     with torch.no_grad():
         out = [torch.zeros(0, *fs.x_T.shape[1:])] + [
@@ -231,9 +220,7 @@ def token_contrast(model,                        # a `CondUNet`
                    tokens,                       # conditions (C,L) token ids
                    mask=None,                    # (C,L) True on real tokens; default tokens != pad
                    n:int=1,                      # noise seeds per condition
-                   seed:int=SAMPLING.seed,       # first noise seed
-                   steps:int=SAMPLING.steps,     # sampling steps (fixes the first timestep)
-                   sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
+                   sampling:SamplingConfig=SAMPLING, # sampler, steps (fix the reading), first seed
                    uncond_model=None,            # ∅ of the leave-one-out drop from it (default: `model`'s)
                    bs:int=256,                   # rows per forward
                    t:int|None=None):             # timestep read (None: `SAMPLING.read_t` or the 1st step's)
@@ -241,7 +228,7 @@ def token_contrast(model,                        # a `CondUNet`
     tokens = torch.as_tensor(tokens)
     mask = (tokens != PAD) if mask is None else torch.as_tensor(mask).bool()
     vt, vm, ci, pj = _drop_one(tokens, mask)
-    kw = dict(n=n, seed=seed, steps=steps, sampler=sampler, bs=bs, t=t)
+    kw = dict(n=n, sampling=sampling, bs=bs, t=t)
     e_c, e_v = first_eps(model, tokens, mask, **kw), first_eps(model, vt, vm, **kw)
     um = uncond_model or model
     e_u = first_eps(um, *um.null_cond(1, tokens.shape[1], device='cpu'), **kw)
@@ -265,15 +252,12 @@ def token_significance(model,                            # a `CondUNet`
                        mask=None,                        # (C,L) True on real tokens; default tokens != pad
                        n:int=1,                          # generations per condition
                        k:int=1,                          # first sampling steps averaged
-                       seed:int=SAMPLING.seed,           # first noise seed
-                       steps:int=SAMPLING.steps,         # sampling steps of the sampler
-                       sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
-                       guidance:float=SAMPLING.guidance, # CFG scale of the trajectory
+                       sampling:SamplingConfig=SAMPLING, # sampler, steps, first seed, CFG of the trajectory
                        uncond_model=None,                # ∅ from this model (two-model form)
                        bs:int=64                         # rows per batch
                       ) -> np.ndarray:
     "Significance (C,L): ‖∂‖D_t‖₂/∂e_j‖₂ (e_j: cond. embeddings), mean of first `k` steps, `n` generations."
-    tr, mr, seeds = generation_rows(tokens, mask, n, seed)
+    tr, mr, seeds = generation_rows(tokens, mask, n, sampling.seed)
     dev = next(model.parameters()).device
     out = torch.zeros(tr.shape)
     for s in range(0, len(tr), bs):
@@ -284,8 +268,8 @@ def token_significance(model,                            # a `CondUNet`
                 d = guidance_norm(model(xt, t, emb=ee, mask=mk), eps_u)
                 g, = torch.autograd.grad(d.sum(), ee)
             out[s:s + len(e)] += g.norm(dim=-1).cpu() / k
-        trajectory_steps(model, k, grad_step, emb=e, mask=mk, seeds=seeds[s:s + bs], steps=steps,
-                         sampler=sampler, guidance=guidance, uncond_model=uncond_model)
+        trajectory_steps(model, k, grad_step, emb=e, mask=mk, seeds=seeds[s:s + bs], sampling=sampling,
+                         uncond_model=uncond_model)
     return out.view(-1, n, tr.shape[1]).mean(1).numpy()
 
 # %% ../nbs/04_detect.ipynb #8bb5b529
@@ -294,17 +278,14 @@ def explain(model,                            # a `CondUNet`
             cond:str,                         # a condition string, e.g. 'Cardiomegaly + <mark0> | F | 50s'
             n:int=4,                          # generations
             k:int=5,                          # first steps of the significance
-            seed:int=SAMPLING.seed,           # first noise seed
-            steps:int=SAMPLING.steps,         # sampling steps
-            sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
-            guidance:float=SAMPLING.guidance, # CFG scale of the trajectory
+            sampling:SamplingConfig=SAMPLING, # sampler, steps, first seed, CFG scale of the trajectory
             uncond_model=None,                # ∅ from this model (two-model form)
             max_len:int|None=None             # token length (the model's `max_len` for trained runs)
            ) -> pd.DataFrame:
     "Ranked tokens of `cond`: token, significance (mean of `k` steps, `n` generations), LOO drop, contrast."
     tok, msk = vocab.batch([cond], max_len=max_len)
-    kw = dict(n=n, seed=seed, steps=steps, sampler=sampler, uncond_model=uncond_model)
-    sig = token_significance(model, tok, msk, k=k, guidance=guidance, **kw)[0]
+    kw = dict(n=n, sampling=sampling, uncond_model=uncond_model)
+    sig = token_significance(model, tok, msk, k=k, **kw)[0]
     con, loo = token_contrast(model, tok, msk, **kw)
     j = [i for i in range(tok.shape[1]) if msk[0, i] and tok[0, i] not in (BOS, NULL)]
     return (pd.DataFrame({'token': [vocab.itos[int(tok[0, i])] for i in j], 'significance': sig[j],
@@ -560,28 +541,24 @@ def detect_scores(model,                            # a `CondUNet`
                   conds:list,                       # condition strings to score
                   uncond_model=None,                # ∅ from this model (two-model form)
                   n:int=4,                          # generations of the Wen scores
-                  steps:int=SAMPLING.steps,         # sampling steps (≥ 5)
-                  guidance:float=SAMPLING.guidance, # CFG scale of trajectories and generations
+                  sampling:SamplingConfig=SAMPLING, # steps (≥ 5), sampler, first seed, CFG of all sampling
                   m:int=8,                          # generations per condition of the Carlini / NN baselines
-                  sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
-                  seed:int=SAMPLING.seed,           # first noise seed
                   max_dist:float|None=None,         # Carlini's copy distance (default `copy_threshold`)
                   progress:bool=False):             # progress bars
     "Detector scores of `conds`, costs: (scores {name: (C,)}, norms (C,n,steps), costs, generations (C,m,…))."
+    steps = sampling.steps
     if steps < 5: raise ValueError(f"steps={steps}: need at least 5 sampling steps (the k=5 scores)")
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)
     ms = (model, uncond_model)
-    kw = dict(seed=seed, steps=steps, sampler=sampler, guidance=guidance, uncond_model=uncond_model)
+    kw = dict(sampling=sampling, uncond_model=uncond_model)
     step_norms(model, tok[:1], msk[:1], **kw)                                             # warm-up, not timed
-    wen = lambda j: wen_scores(model, tok, msk, n=j, seed=seed, steps=steps, sampler=sampler,  # k=1 fast path
-                               uncond_model=uncond_model)
+    wen = lambda j: wen_scores(model, tok, msk, n=j, **kw)                                # k=1 fast path
     cost = {f'wen_k1_n{j}': _timed(lambda: wen(j), *ms)[1] for j in sorted({1, n})}
     cost[f'wen_k5_n{n}'] = _timed(lambda: step_norms(model, tok, msk, n=n, k=5, **kw), *ms)[1]
     norms, cost[f'wen_kall_n{n}'] = _timed(lambda: step_norms(model, tok, msk, n=n, k=steps,
                                                               progress=progress, **kw), *ms)
     sc = score_columns(norms, ks=(1, 5, None), ns=sorted({1, n}))
-    (con, _), cost['contrast_max'] = _timed(lambda: token_contrast(model, tok, msk, n=n, seed=seed,
-                                                                   steps=steps, sampler=sampler),
+    (con, _), cost['contrast_max'] = _timed(lambda: token_contrast(model, tok, msk, n=n, sampling=sampling),
                                             model)
     sc['contrast_max'], sc['contrast_mean'], cost['contrast_mean'] = (contrast_scores(con),
                                                                       contrast_scores(con, 'mean'),
@@ -591,7 +568,7 @@ def detect_scores(model,                            # a `CondUNet`
     for name, f in (('carlini', lambda: carlini_scores(x, max_dist)), ('nn', lambda: nn_scores(x, data))):
         sc[name], c = _timed(f)
         cost[name] = {'forwards': gen['forwards'], 'seconds': gen['seconds'] + c['seconds']}
-    sc['loss'], cost['loss'] = _timed(lambda: loss_scores(model, data, conds, seed=seed), model)
+    sc['loss'], cost['loss'] = _timed(lambda: loss_scores(model, data, conds, seed=sampling.seed), model)
     return sc, norms, cost, x
 
 # %% ../nbs/04_detect.ipynb #2c8df560

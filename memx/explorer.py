@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np, pandas as pd, torch
 from .core import WEN_SEED_OFFSET, CALIB_SEED_OFFSET
 from .data import FINDINGS, SEXES, AGES, VIEWS
-from .model import SAMPLING, generate
+from .model import SAMPLING, SamplingConfig, generate
 from .similarity import training_bank, pixel_nn
 from .detect import wen_scores, explain, plot_significance, threshold_at_fpr
 from .mitigate import mitigated_sample, calibrate_l_target
@@ -26,13 +26,15 @@ class Calibration:
     n_controls: int  # control conditions used
 
 # %% ../nbs/06a_explorer.ipynb #87b9c6f2
-def calibrate(run:Run, n_controls:int=32, fpr:float=0.05, pct:float=50., n:int=2, steps:int=SAMPLING.steps,
-              seed:int=SAMPLING.seed) -> Calibration:
+def calibrate(run:Run, n_controls:int=32, fpr:float=0.05, pct:float=50., n:int=2,
+              sampling:SamplingConfig=SAMPLING) -> Calibration:
     "Threshold (flags ≤ `fpr` of `n_controls` controls) and l_target (`pct`-th percentile of their norms)."
+    seed = sampling.seed
     conds, planted, _ = eval_conditions(run.data, run.man, n_controls, seed)
     tok, msk = run.data.vocab.batch([c for c, p in zip(conds, planted) if not p], max_len=run.data.max_len)
-    th = threshold_at_fpr(wen_scores(run.model, tok, msk, n=n, steps=steps, seed=seed + WEN_SEED_OFFSET), fpr)
-    lt = float(calibrate_l_target(run.model, tok, msk, pct, n=n, steps=steps, seed=seed + CALIB_SEED_OFFSET))
+    at = lambda off: sampling.replace(seed=seed + off)
+    th = threshold_at_fpr(wen_scores(run.model, tok, msk, n, at(WEN_SEED_OFFSET)), fpr)
+    lt = float(calibrate_l_target(run.model, tok, msk, pct, n, at(CALIB_SEED_OFFSET)))
     return Calibration(float(th), lt, len(tok))
 
 # %% ../nbs/06a_explorer.ipynb #ceba1221
@@ -46,22 +48,18 @@ def explore(run:Run,                          # the run
             cond:str,                         # a condition string
             cal:Calibration,                  # the run's detection threshold and l_target
             n:int=4,                          # generations
-            steps:int=SAMPLING.steps,         # sampling steps
-            guidance:float=SAMPLING.guidance, # CFG scale
-            seed:int=SAMPLING.seed            # first noise seed
+            sampling:SamplingConfig=SAMPLING  # steps, CFG scale, first noise seed
            ) -> dict:
     "Score, token table, generations, nearest training images and mitigated generations of condition `cond`."
-    v, m = run.data.vocab, run.model
+    v, m, sp = run.data.vocab, run.model, sampling
     tok, msk = v.batch([cond], max_len=run.data.max_len)
-    score = float(wen_scores(m, tok, msk, n=n, steps=steps, seed=seed)[0])
-    table = explain(m, v, cond, n=n, k=min(5, steps), seed=seed, steps=steps, guidance=guidance,
-                    max_len=run.data.max_len)
-    x = generate(m, tok, msk, m=n, seed=seed, steps=steps, guidance=guidance)[0]
+    score = float(wen_scores(m, tok, msk, n, sp)[0])
+    table = explain(m, v, cond, n=n, k=min(5, sp.steps), sampling=sp, max_len=run.data.max_len)
+    x = generate(m, tok, msk, n, sp)[0]
     bank, _ = training_bank(run.data)
     dist, idx = pixel_nn(x, bank, k=1)
-    xm, info = mitigated_sample(m, tok.repeat(n, 1), msk.repeat(n, 1), seeds=list(range(seed, seed + n)),
-                                l_target=cal.l_target, threshold=cal.threshold, guidance=guidance,
-                                steps=steps)
+    xm, info = mitigated_sample(m, tok.repeat(n, 1), msk.repeat(n, 1), list(range(sp.seed, sp.seed + n)),
+                                cal.l_target, cal.threshold, sp)
     return dict(cond=cond, score=score, flagged=score > cal.threshold, cal=cal, table=table, samples=x,
                 nearest=bank[idx[:, 0].numpy()], nn_dist=dist[:, 0].numpy(),
                 mitigated=xm.cpu(), mitigated_flags=info['flag'].numpy())
@@ -103,7 +101,7 @@ class Explorer:
         import ipywidgets as W
         self.run = run if isinstance(run, Run) else load_run(run)
         self.n, self.steps, self.guidance = n, steps, guidance
-        self.cal = cal or calibrate(self.run, steps=steps)
+        self.cal = cal or calibrate(self.run, sampling=SamplingConfig(steps=steps))
         self.findings = W.SelectMultiple(options=FINDINGS, rows=8, description='findings')
         opts = lambda xs: [('—', None)] + [(x, x) for x in xs]          # '—': no such token
         self.sex, self.age = (W.Dropdown(options=opts(SEXES), description='sex'),
@@ -121,7 +119,8 @@ class Explorer:
     def update(self) -> dict:
         "Explore the chosen condition and draw it in the output area."
         import matplotlib.pyplot as plt
-        res = explore(self.run, self.condition(), self.cal, self.n, self.steps, self.guidance)
+        res = explore(self.run, self.condition(), self.cal, self.n,
+                      SamplingConfig(steps=self.steps, guidance=self.guidance))
         self.out.clear_output(wait=True)
         with self.out:
             fig = plot_exploration(res)

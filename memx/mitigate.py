@@ -15,7 +15,7 @@ from fastai.callback.core import Callback, CancelBatchException
 from fastprogress.fastprogress import progress_bar
 from .data import PAD, NULL
 from .testbed import control_conditions
-from .model import (SAMPLING, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise,
+from .model import (SAMPLING, SamplingConfig, SamplingFields, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise,
                         first_step)
 from .train import TrainConfig, DDPMCallback, FILTER_RULES, unwrap, skipped, q_sample
 from .similarity import pixel_nn
@@ -41,13 +41,12 @@ def opt_positions(tokens, mask=None) -> torch.Tensor:
     return pos & (tokens[:, :1] != NULL)
 
 # %% ../nbs/06_mitigate.ipynb #dba2cacd
-def read_timestep(model:CondUNet,              # a `CondUNet`
-                  sampler:str=SAMPLING.sampler, # sampler whose first timestep is the default
-                  steps:int=SAMPLING.steps,     # its number of steps
-                  t=None                        # read here instead (None: `SAMPLING.read_t`, or the 1st step)
+def read_timestep(model:CondUNet,                  # a `CondUNet`
+                  sampling:SamplingConfig=SAMPLING, # the sampler and its `read_t` (None: its first timestep)
+                  t=None                            # read here instead
                  ) -> torch.Tensor:
     "The timestep Wen's score is read at (`memx.model.first_step`): where mitigation flags and optimizes."
-    return first_step(model, sampling=SAMPLING.replace(sampler=sampler, steps=steps), t=t).t
+    return first_step(model, sampling=sampling, t=t).t
 
 # %% ../nbs/06_mitigate.ipynb #9a9498eb
 def optimize_condition(model:CondUNet,            # a model trained with CFG (it has a learned ∅)
@@ -58,12 +57,11 @@ def optimize_condition(model:CondUNet,            # a model trained with CFG (it
                        lr:float=0.05,             # AdamW learning rate (paper)
                        max_steps:int=10,          # optimization steps at most (paper)
                        t=None,                    # timestep; None: the reading's (`read_timestep`)
-                       sampler:str=SAMPLING.sampler,  # sampler whose first timestep is used
-                       steps:int=SAMPLING.steps): # its number of steps
+                       sampling:SamplingConfig=SAMPLING): # the sampler whose reading is used
     "AdamW on token embeddings at x_T until norm ≤ `l_target`: (emb (B,L,D), norm history (B,≤max_steps+1))."
     dev, B, L = next(model.parameters()).device, *tokens.shape
     tokens, mask, xt = tokens.to(dev), mask.to(dev).bool(), x_T.to(dev)
-    t = read_timestep(model, sampler, steps, t)
+    t = read_timestep(model, sampling, t)
     pos = opt_positions(tokens, mask)[..., None]
     l_target = torch.as_tensor(l_target, dtype=torch.float32, device=dev).expand(B)
     with torch.no_grad(): emb0, eps_u = model.embed(tokens), model(xt, t, *model.null_cond(B, L, dev))
@@ -89,12 +87,10 @@ def generation_norms(model:CondUNet,              # a model trained with CFG
                      tokens,                      # conditions (C,L)
                      mask=None,                   # their masks (C,L); None: tokens != pad
                      n:int=4,                     # generations per condition
-                     seed:int=SAMPLING.seed,      # first noise seed
-                     steps:int=SAMPLING.steps,    # sampling steps (fix the first timestep)
-                     sampler:str=SAMPLING.sampler # 'ddim' or 'dpm'
+                     sampling:SamplingConfig=SAMPLING # the sampler (its reading) and first noise seed
                     ) -> np.ndarray:
     "First-step norms (C,n) of conditions `tokens` (C,L), one per generation from seeds `seed`…`seed+n-1`."
-    return np.stack([wen_scores(model, tokens, mask, n=1, seed=seed + i, steps=steps, sampler=sampler)
+    return np.stack([wen_scores(model, tokens, mask, n=1, sampling=sampling.replace(seed=sampling.seed + i))
                      for i in range(n)], 1)
 
 # %% ../nbs/06_mitigate.ipynb #40b13437
@@ -103,17 +99,15 @@ def calibrate_l_target(model:CondUNet,           # a model trained with CFG
                        control_mask=None,        # their masks (C,L); None: tokens != pad
                        pct=50.,                  # percentile (0–100), or a list of them
                        n:int=4,                  # generations (seeds) per condition
-                       seed:int=SAMPLING.seed,   # first seed
-                       steps:int=SAMPLING.steps, # sampling steps (sets the first timestep)
-                       sampler:str=SAMPLING.sampler):
+                       sampling:SamplingConfig=SAMPLING): # the sampler (its reading) and first seed
     "l_target: the `pct`-th percentile(s) of the per-generation first-step norms of control conditions."
-    return np.percentile(generation_norms(model, control_tokens, control_mask, n, seed, steps, sampler), pct)
+    return np.percentile(generation_norms(model, control_tokens, control_mask, n, sampling), pct)
 
 # %% ../nbs/06_mitigate.ipynb #f68ede7a
-def first_step_norms(model:CondUNet, tokens, mask, x_T, sampler:str=SAMPLING.sampler,
-                     steps:int=SAMPLING.steps, t=None) -> torch.Tensor:
+def first_step_norms(model:CondUNet, tokens, mask, x_T, sampling:SamplingConfig=SAMPLING,
+                     t=None) -> torch.Tensor:
     "‖ε(x_T,c) − ε(x_T,∅)‖₂ (B,) of generations `tokens` (B,L) at their own `x_T` (B,C,S,S), at the reading."
-    t, B, L = read_timestep(model, sampler, steps, t), *tokens.shape
+    t, B, L = read_timestep(model, sampling, t), *tokens.shape
     with torch.no_grad():
         return guidance_norm(*cfg_eps(model, x_T, t, model.embed(tokens), mask, *model.null_emb(B, L)))
 
@@ -123,31 +117,28 @@ def mitigated_sample(model:CondUNet,                   # a model trained with CF
                      mask=None,                        # their masks (B,L); None: tokens != pad
                      seeds=None,                       # one seed per generation (B,) for x_T
                      l_target=0.,                      # target norm of `optimize_condition`: float or (B,)
-                     threshold:float|None=None,        # flag first-step norms over it (None, no `flag`: all)
-                     flag=None,                        # or flags (B,) bool given directly (per condition)
-                     guidance:float=SAMPLING.guidance, # CFG scale
-                     steps:int=SAMPLING.steps,         # sampling steps
-                     sampler:str=SAMPLING.sampler,     # sampler
+                     flag=None,                        # flags (B,) bool, or a threshold on the first-step
+                                                       #   norms (float); None: all
+                     sampling:SamplingConfig=SAMPLING, # steps, sampler, CFG scale
                      lr:float=0.05,                    # AdamW learning rate of `optimize_condition`
-                     max_steps:int=10,                 # its optimization steps at most
-                     x_T=None):                        # initial noise (B,C,S,S) instead of `seeds`
+                     max_steps:int=10):                # its optimization steps at most
     "Sample; flagged ones from embeddings optimized to `l_target`, others as usual: (images (B,C,S,S), info)."
     cfg, dev = model.config, next(model.parameters()).device
     tokens = tokens.to(dev)
     mask = (tokens != PAD if mask is None else mask).to(dev)
-    shape = (len(tokens), cfg.in_channels, cfg.image_size, cfg.image_size)
-    x_T = _init_noise(shape, seeds, dev) if x_T is None else x_T.to(dev)
-    score = first_step_norms(model, tokens, mask, x_T, sampler, steps)
-    if flag is None:
-        flag = score > threshold if threshold is not None else torch.ones(len(tokens), dtype=torch.bool)
+    x_T = _init_noise((len(tokens), cfg.in_channels, cfg.image_size, cfg.image_size), seeds, dev)
+    score = first_step_norms(model, tokens, mask, x_T, sampling)
+    if flag is None: flag = torch.ones(len(tokens), dtype=torch.bool)
+    elif np.ndim(flag) == 0: flag = score > flag                          # a threshold on the norms
     flag, hist, t0 = torch.as_tensor(flag).bool().to(dev), None, time.perf_counter()
     with torch.no_grad(): emb = model.embed(tokens)
     if flag.any():
         e, hist = optimize_condition(model, tokens[flag], mask[flag], x_T[flag], l_target, lr, max_steps,
-                                     None, sampler, steps)
+                                     None, sampling)
         emb[flag] = e
     t1 = time.perf_counter()
-    x = sample(model, emb=emb, mask=mask, steps=steps, guidance=guidance, sampler=sampler, x_T=x_T)
+    x = sample(model, emb=emb, mask=mask, steps=sampling.steps, guidance=sampling.guidance,
+               sampler=sampling.sampler, x_T=x_T)
     return x, dict(flag=flag.cpu(), score=score.cpu(), hist=hist, opt_seconds=t1 - t0,
                    sample_seconds=time.perf_counter() - t1)
 
@@ -352,7 +343,7 @@ def filter_precision_recall(per_condition:dict, # mem_filter.json's per_conditio
 
 # %% ../nbs/06_mitigate.ipynb #3f04c0c3
 @dataclass
-class MitigateConfig(Config):
+class MitigateConfig(SamplingFields, Config):
     "What `mitigate_run` measures: the evaluation set, sampling, detection and each method's knob sweep."
     methods: list[str] = field(default_factory=lambda: ['inference', 'guidance', 'rna'])
     knobs: dict = field(default_factory=lambda: {'inference': [75., 50., 25., 10., 5., 1.],
@@ -387,9 +378,9 @@ def delayed_guidance(model:CondUNet,   # the model (its noise schedule)
                      transition:float, # timestep t of the transition point (0…T)
                      before:float,     # CFG scale while t >= `transition` (0: no guidance, < 0: opposite)
                      after:float,      # CFG scale from then on
-                     steps:int=SAMPLING.steps, sampler:str=SAMPLING.sampler) -> list[float]:
+                     sampling:SamplingConfig=SAMPLING) -> list[float]:
     "Per-step CFG scales of Jain et al.'s static schedule: `before` at the start of sampling, then `after`."
-    ts = make_scheduler(model.config, sampler, steps).timesteps
+    ts = make_scheduler(model.config, sampling.sampler, sampling.steps).timesteps
     return [before if int(t) >= transition else after for t in ts]
 
 # %% ../nbs/06_mitigate.ipynb #de7fb7cb
@@ -398,23 +389,22 @@ def method_guidance(model:CondUNet, method:str, knob, c:MitigateConfig):
     if method == 'guidance': return knob
     if method in ('delayed', 'opposite'):
         return delayed_guidance(model, knob, 0. if method == 'delayed' else c.opposite, c.guidance,
-                                c.steps, c.sampler)
+                                c.sampling)
     return c.guidance
 
 # %% ../nbs/06_mitigate.ipynb #22a37bcc
 def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:MitigateConfig, flag=None,
-                  l_target=None, progress:bool=False):
+                  l_target=None):
     "Generate `tokens` (B,L) from `seeds` by `method` (`METHODS`, 'none' or 'trailing') at `knob`: (x, cost)."
     if method not in ('none', 'trailing') + METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {('none', 'trailing') + METHODS}")
     xs, cost = [], dict(seconds=0., opt_seconds=0., n_opt=0, opt_evals=0)
     kw = dict(steps=c.steps, sampler=c.sampler, guidance=method_guidance(model, method, knob, c))
-    for i in (progress_bar(range(0, len(tokens), c.bs), leave=False) if progress
-              else range(0, len(tokens), c.bs)):
+    for i in range(0, len(tokens), c.bs):
         tk, mk, sd, t0 = tokens[i:i + c.bs], mask[i:i + c.bs], seeds[i:i + c.bs], time.perf_counter()
         if method == 'inference':
-            x, info = mitigated_sample(model, tk, mk, sd, l_target, flag=flag[i:i + c.bs], lr=c.lr,
-                                       max_steps=c.max_steps, **kw)
+            x, info = mitigated_sample(model, tk, mk, sd, l_target, flag[i:i + c.bs], c.sampling, c.lr,
+                                       c.max_steps)
             cost['opt_seconds'] += info['opt_seconds']
             cost['n_opt'] += int(info['flag'].sum())
             cost['opt_evals'] += 0 if info['hist'] is None else info['hist'].shape[1] * len(info['hist'])
@@ -439,12 +429,12 @@ def calibration_conditions(data, exclude, n:int=128, seed:int=0) -> list[str]:
 # %% ../nbs/06_mitigate.ipynb #2421ea43
 def detection_setup(model:CondUNet, tokens, mask, cal_tokens, cal_mask, c:MitigateConfig):
     "Detection scores (C,) of `tokens` (C,L), threshold flagging ≤ `c.fpr` of `cal_tokens`, {knob: l_target}."
-    kw = dict(n=c.wen_n, steps=c.steps, sampler=c.sampler)
-    score = wen_scores(model, tokens, mask, seed=c.seed + WEN_SEED_OFFSET, **kw)
-    th = threshold_at_fpr(wen_scores(model, cal_tokens, cal_mask, seed=c.seed + WEN_SEED_OFFSET, **kw), c.fpr)
+    wen = c.sampling.replace(seed=c.seed + WEN_SEED_OFFSET)
+    score = wen_scores(model, tokens, mask, c.wen_n, wen)
+    th = threshold_at_fpr(wen_scores(model, cal_tokens, cal_mask, c.wen_n, wen), c.fpr)
     qs = c.knobs.get('inference', []) if 'inference' in c.methods else []
-    lts = np.atleast_1d(calibrate_l_target(model, cal_tokens, cal_mask, qs, seed=c.seed + CALIB_SEED_OFFSET,
-                                           **kw)) if qs else []
+    lts = np.atleast_1d(calibrate_l_target(model, cal_tokens, cal_mask, qs, c.wen_n,
+                                           c.sampling.replace(seed=c.seed + CALIB_SEED_OFFSET))) if qs else []
     return score, th, dict(zip(qs, map(float, lts)))
 
 # %% ../nbs/06_mitigate.ipynb #950d1ef4

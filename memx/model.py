@@ -15,8 +15,8 @@ from .data import PAD, NULL, BOS
 # %% auto #0
 __all__ = ['BETA_SCHEDULES', 'PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'SAMPLERS', 'SPACINGS', 'SAMPLING', 'ModelConfig',
            'model_config', 'pool_tokens', 'CondUNet', 'time_train_step', 'load_weights', 'SamplingConfig',
-           'make_scheduler', 'cfg_eps', 'guided_eps', 'FirstStep', 'first_step', 'guidance_steps', 'sample',
-           'guidance_norm', 'generation_rows', 'generate', 'x0_clip_share', 'plot_samples']
+           'SamplingFields', 'make_scheduler', 'cfg_eps', 'guided_eps', 'FirstStep', 'first_step', 'guidance_steps',
+           'sample', 'guidance_norm', 'generation_rows', 'generate', 'x0_clip_share', 'plot_samples']
 
 # %% ../nbs/02_model.ipynb #a28fa3b3
 BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
@@ -243,6 +243,15 @@ class SamplingConfig(Config):
 
 SAMPLING = SamplingConfig()  # the defaults of every function that samples
 
+# %% ../nbs/02_model.ipynb #58c5e545
+class SamplingFields:
+    "Mixin for stage configs with fields `steps`, `sampler`, `guidance`, `seed`: `.sampling` holds them."
+    @property
+    def sampling(self) -> SamplingConfig:
+        "The sampling settings of this config, as every function that samples takes them."
+        return SAMPLING.replace(steps=self.steps, sampler=self.sampler, guidance=float(self.guidance),
+                                seed=int(self.seed))
+
 # %% ../nbs/02_model.ipynb #cebe7ec6
 def make_scheduler(cfg:ModelConfig,                # the model's schedule (T, β schedule, prediction type)
                    kind:str='ddpm',                # 'ddpm' (training), 'ddim' or 'dpm' to sample
@@ -385,24 +394,21 @@ def generation_rows(tokens,  # conditions (C,L) token ids
     return tokens.repeat_interleave(n, 0), mask.repeat_interleave(n, 0), seeds
 
 # %% ../nbs/02_model.ipynb #1d556ea9
-def generate(model,                            # a `CondUNet`
-             tokens,                           # conditions (C,L) token ids
-             mask=None,                        # (C,L) True on real tokens
-             m:int=8,                          # generations per condition
-             seed:int=SAMPLING.seed,           # first noise seed
-             steps:int=SAMPLING.steps,         # sampling steps
-             sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
-             guidance:float=SAMPLING.guidance, # CFG scale
-             spacing:str=SAMPLING.spacing,     # timestep spacing: 'leading' or 'trailing'
-             uncond_model=None,                # ∅ from this model (two-model form)
-             bs:int=256,                       # images per batch
-             progress:bool=False               # progress bar over batches
+def generate(model,                        # a `CondUNet`
+             tokens,                       # conditions (C,L) token ids
+             mask=None,                    # (C,L) True on real tokens
+             m:int=8,                      # generations per condition
+             sampling:SamplingConfig=SAMPLING, # steps, sampler, guidance, spacing, first noise seed
+             uncond_model=None,            # ∅ from this model (two-model form)
+             bs:int=256,                   # images per batch
+             progress:bool=False           # progress bar over batches
             ) -> torch.Tensor:
     "`m` generations (C,m,ch,S,S) per condition `tokens` (C,L) from noises `seed`..`seed+m-1` (same for all)."
-    tr, mr, seeds = generation_rows(tokens, mask, m, seed)
-    um = uncond_model if guidance != 1 else None                   # at s = 1 the ∅ branch is not needed
-    x = [sample(model, tr[s:s + bs], mr[s:s + bs], steps=steps, guidance=guidance, sampler=sampler,
-                spacing=spacing, seeds=seeds[s:s + bs], uncond_model=um).cpu()
+    sc = sampling
+    tr, mr, seeds = generation_rows(tokens, mask, m, sc.seed)
+    um = uncond_model if sc.guidance != 1 else None                # at s = 1 the ∅ branch is not needed
+    x = [sample(model, tr[s:s + bs], mr[s:s + bs], steps=sc.steps, guidance=sc.guidance, sampler=sc.sampler,
+                spacing=sc.spacing, seeds=seeds[s:s + bs], uncond_model=um).cpu()
          for s in _progress(range(0, len(tr), bs), progress)]
     return torch.cat(x).view(-1, m, *x[0].shape[1:])
 

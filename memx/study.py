@@ -13,14 +13,14 @@ from .core import (Config, RunDir, run_dir, seed_everything, save_json, load_jso
 from .data import DataConfig, XrayData, load_chexpert
 from .phantom import make_phantom_chexpert
 from .testbed import TestbedConfig, ArmsConfig, plant, plant_arms, control_conditions
-from .model import SAMPLING, CondUNet, model_config, generate
+from .model import SAMPLING, SamplingConfig, CondUNet, model_config, generate
 from .train import TrainConfig, VARIANTS, train, load_trained, world
 from .similarity import nearest_copies, copy_threshold, plot_copies
 from .detect import wen_scores, roc_summary
 from .mitigate import mem_filter_callbacks
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'detect_run', 'TRUTH_CONTROLS', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'guidance_comparisons', 'score_vs_timestep', 'truth_controls', 'schedule_summary', 'design_summary', 'BenchTables', 'bench_tables', 'bench_summary', 'write_bench', 'privacy_sets', 'bench_verifier', 'bench_privacy', 'condition_scores', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
+__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check', 'write_detect', 'DetectConfig', 'detect_run', 'TRUTH_CONTROLS', 'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'bench_score_run', 'load_bench_run', 'guidance_comparisons', 'score_vs_timestep', 'truth_controls', 'schedule_summary', 'design_summary', 'BenchTables', 'bench_tables', 'bench_summary', 'write_bench', 'privacy_sets', 'bench_verifier', 'bench_privacy', 'condition_scores', 'ValidateConfig', 'validate_run', 'ENC_KEYS', 'measure', 'mitigate_run', 'write_mitigation', 'filter_config', 'dedup_config', 'mitigation_runs', 'fresh_data', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'mitigation_bench_summary', 'write_mitigation_bench']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
@@ -154,9 +154,9 @@ def eval_conditions(data:XrayData, man:dict|None, n_controls:int=32, seed:int=0)
             np.r_[man['source_idx'] if man else [], -np.ones(len(ctrl))].astype(int))
 
 # %% ../nbs/03a_study.ipynb #7f74232b
-def variant_guidance(variant:str) -> float:
-    "The CFG scale a run of `variant` samples at: `SAMPLING.guidance` with CFG, else 1 (conditional alone)."
-    return SAMPLING.guidance if variant == 'cfg' else 1.0
+def variant_guidance(variant:str, sampling:SamplingConfig=SAMPLING) -> float:
+    "The CFG scale a run of `variant` samples at: `sampling.guidance` with CFG, else 1 (conditional alone)."
+    return sampling.guidance if variant == 'cfg' else 1.0
 
 # %% ../nbs/03a_study.ipynb #cce99976
 def _check_summary(tab:pd.DataFrame, max_dist:float, n_samples:int, **settings) -> dict:
@@ -178,28 +178,27 @@ def memorization_check(model:CondUNet,                   # the trained model
                        man:dict,                         # the testbed manifest
                        n_controls:int=32,                # control conditions beside the planted ones
                        n_samples:int=4,                  # generations per condition
-                       steps:int=SAMPLING.steps,         # sampling steps
-                       guidance:float=SAMPLING.guidance, # CFG scale
-                       sampler:str=SAMPLING.sampler,     # 'ddim' or 'dpm'
+                       sampling:SamplingConfig=SAMPLING, # steps, sampler, CFG scale; seed of controls, noises
                        max_dist:float|None=None,         # copy threshold; default `copy_threshold(data)`
                        wen_n:int=4,                      # noise seeds of the Wen score
-                       seed:int=SAMPLING.seed,           # seed of the controls and of the noises
                        bs:int=64):                       # generations per batch
     "Per-condition copy stats, detection scores on a planted testbed: (table, summary, samples (C·n,1,S,S))."
-    max_dist = copy_threshold(data) if max_dist is None else max_dist
-    conds, planted, source = eval_conditions(data, man, n_controls, seed)
+    max_dist, sp = copy_threshold(data) if max_dist is None else max_dist, sampling
+    conds, planted, source = eval_conditions(data, man, n_controls, sp.seed)
     tok, msk = data.vocab.batch(conds, max_len=data.max_len)
-    x = generate(model, tok, msk, m=n_samples, seed=seed, steps=steps, sampler=sampler, guidance=guidance,
-                 bs=bs)
+    x = generate(model, tok, msk, n_samples, sp, bs=bs)
     dist, nn, copies = nearest_copies(x, data, source, max_dist)
-    wen = wen_scores(model, tok, msk, n=wen_n, seed=seed + WEN_SEED_OFFSET, steps=steps, sampler=sampler)
+    wen = wen_scores(model, tok, msk, wen_n, sp.replace(seed=sp.seed + WEN_SEED_OFFSET))
     tab = pd.DataFrame({'cond': conds, 'planted': planted, 'source': source,
                         'nn_is_source': (nn == source[:, None]).mean(1),
                         'nn_dist': np.median(dist, 1), 'copy_share': copies.mean(1), 'wen': wen})
-    return (tab, _check_summary(tab, max_dist, n_samples, steps=steps, guidance=guidance, sampler=sampler),
-            x.flatten(0, 1))
+    return (tab, _check_summary(tab, max_dist, n_samples, steps=sp.steps, guidance=sp.guidance,
+                                sampler=sp.sampler), x.flatten(0, 1))
 
 # %% ../nbs/04_detect.ipynb #e7cbfc61
+from dataclasses import dataclass, field
+from .core import Config
+from .model import SamplingConfig
 from .core import atomic_write_text, save_figure
 from .similarity import copy_share
 from .detect import detect_scores, detect_report, explain_top, plot_auc_kn, detect_figures
@@ -231,36 +230,45 @@ def _load_detect_inputs(run_path, uncond_run, n_controls:int, seed:int):
                          f"({um.config.vocab_size} vs {r.model.config.vocab_size} tokens)")
     return r, um, eval_conditions(r.data, r.man, n_controls, seed)
 
+# %% ../nbs/04_detect.ipynb #89719a15
+@dataclass
+class DetectConfig(Config):
+    "What `detect_run` measures: the conditions, the generations of each detector, how they are sampled."
+    n_controls: int = 32 # control conditions beside the planted ones
+    n: int = 4           # noise seeds of the Wen scores
+    m: int = 8           # generations per condition of the Carlini / nearest-neighbour baselines
+    quick: bool = False  # fast pass: ≤ 8 controls, n ≤ 2, 10 steps, m ≤ 4
+    sampling: SamplingConfig = field(default_factory=SamplingConfig) # runs without CFG sample at guidance 1
+    def resolved(self) -> DetectConfig:
+        "The settings that run: `quick` caps the controls, seeds, steps and generations."
+        if not self.quick: return self
+        return self.replace(n_controls=min(self.n_controls, 8), n=min(self.n, 2), m=min(self.m, 4),
+                            **{'sampling.steps': min(self.sampling.steps, 10)})
+
 # %% ../nbs/04_detect.ipynb #5a8b4ce8
-def detect_run(run_path,                     # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
-               n_controls:int=32,            # control conditions beside the planted ones
-               uncond_run=None,              # run folder of an unconditional model: ∅ of the two-model form
-               quick:bool=False,             # fast pass: ≤ 8 controls, n ≤ 2, 10 steps, m ≤ 4
-               n:int=4,                      # generations of the Wen scores
-               steps:int=SAMPLING.steps,     # sampling steps
-               m:int=8,                      # generations of the Carlini / nearest-neighbour baselines
-               guidance:float|None=None,     # CFG scale; default 3 ('cfg'), 1 ('nocfg')
-               sampler:str=SAMPLING.sampler, # 'ddim' or 'dpm'
-               seed:int=SAMPLING.seed,       # seed of the controls' choice and of the noises
-               progress:bool=True,           # progress bars
-               write:bool=True):             # write results/ and figures/
+def detect_run(run_path,              # run folder written by `memx-train` (variant 'cfg' or 'nocfg')
+               cfg:DetectConfig|None=None, # what to measure (default `DetectConfig()`)
+               uncond_run=None,       # run folder of an unconditional model: ∅ of the two-model form
+               progress:bool=True,    # progress bars
+               write:bool=True):      # write results/ and figures/
     "Run all detectors on `run_path`'s planted/control conditions, explain top ones, write: (table, summary)."
-    if quick: n_controls, n, steps, m = min(n_controls, 8), min(n, 2), min(steps, 10), min(m, 4)
-    r, um, (conds, planted, source) = _load_detect_inputs(run_path, uncond_run, n_controls, seed)
-    guidance = variant_guidance(r.cfg.variant) if guidance is None else guidance
-    kw, max_dist = dict(n=n, steps=steps, sampler=sampler, seed=seed), copy_threshold(r.data)
-    sc, norms, cost, x = detect_scores(r.model, r.data, conds, um, m=m, guidance=guidance, max_dist=max_dist,
-                                       progress=progress, **kw)
+    c = (cfg or DetectConfig()).resolved()
+    n, m, sp = c.n, c.m, c.sampling
+    r, um, (conds, planted, source) = _load_detect_inputs(run_path, uncond_run, c.n_controls, sp.seed)
+    sp = sp.replace(guidance=variant_guidance(r.cfg.variant, sp))
+    max_dist = copy_threshold(r.data)
+    sc, norms, cost, x = detect_scores(r.model, r.data, conds, um, n, sp, m, max_dist, progress)
     if um is not None:
         sc[f'wen_ownnull_k1_n{n}'] = wen_scores(r.model, *r.data.vocab.batch(conds, max_len=r.data.max_len),
-                                                n=n, seed=seed, steps=steps, sampler=sampler)
+                                                n, sp)
     tab = pd.DataFrame({'cond': conds, 'planted': planted, 'source': source,
                         'copy_share': copy_share(x, r.data, source, max_dist), **sc})
+    kw = dict(n=n, steps=sp.steps, sampler=sp.sampler, seed=sp.seed)
     summ = detect_report(tab, norms, cost, run=str(r.rd.path), variant=r.cfg.variant, tau=max_dist,
-                         settings=dict(guidance=guidance, m=m, quick=quick, **kw),
+                         settings=dict(guidance=sp.guidance, m=m, quick=c.quick, **kw),
                          null_branch=str(uncond_run) if um is not None else 'own ∅ token')
-    expl = explain_top(r.model, r.data, tab, 'wen_k1_n1', k=min(5, steps), guidance=guidance, uncond_model=um,
-                       **kw)
+    expl = explain_top(r.model, r.data, tab, 'wen_k1_n1', k=min(5, sp.steps), n=n,
+                       sampling=sp, uncond_model=um)
     summ['significance'] = expl.to_dict('records')
     roc_cols = (['wen_k1_n1', f'wen_k5_n{n}', 'contrast_max', 'carlini', 'nn', 'loss']
                 + [c for c in sc if c.startswith('wen_ownnull')])
@@ -597,6 +605,9 @@ def bench_privacy(bc:BenchConfig, # the benchmark, scored
     return summ, {s: _condition_columns(a) for s, a in aud.items()}, fig
 
 # %% ../nbs/05_validate.ipynb #984ee237
+from dataclasses import dataclass, field
+from .core import Config
+from .model import SamplingConfig
 from .valnets import validation_models, encode
 from .validate import (TrainingIndex, calibrate_copy_threshold, evaluate_generations, validation_table,
                            score_similarity_stats, report_blocks, models_summary, plot_gallery,
@@ -606,9 +617,7 @@ from .validate import (TrainingIndex, calibrate_copy_threshold, evaluate_generat
 def condition_scores(run,                         # a `Run`
                      conds,                       # (C,) condition strings
                      n:int=1,                     # noise seeds of the score
-                     seed:int=SAMPLING.seed,      # first noise seed
-                     steps:int=SAMPLING.steps,    # sampling steps (fix the first timestep)
-                     sampler:str=SAMPLING.sampler # 'ddim' or 'dpm'
+                     sampling:SamplingConfig=SAMPLING # the sampler (its reading), first noise seed
                     ) -> tuple[np.ndarray, str]:
     "Wen first-step score of `conds` (C,), `n` seeds: `wen_k1_n{n}` of detect.csv if complete, else computed."
     p, col = run.rd.results/'detect.csv', f'wen_k1_n{n}'
@@ -618,7 +627,7 @@ def condition_scores(run,                         # a `Run`
             return (d.drop_duplicates('cond').set_index('cond')[col].loc[list(conds)].to_numpy(float),
                     'detect.csv')
     tok, msk = run.data.vocab.batch(conds, max_len=run.data.max_len)
-    return wen_scores(run.model, tok, msk, n=n, seed=seed, steps=steps, sampler=sampler), 'computed'
+    return wen_scores(run.model, tok, msk, n, sampling), 'computed'
 
 # %% ../nbs/05_validate.ipynb #7c444896
 def _validation_figures(rd, tab:pd.DataFrame, x, index:TrainingIndex, hits:dict, thr:float, n_show:int=3,
@@ -646,33 +655,37 @@ def _validation_figures(rd, tab:pd.DataFrame, x, index:TrainingIndex, hits:dict,
                    np.repeat(tab.score.to_numpy(), n), method=embed)
     save_figure(ax.figure, rd.figures/'umap.png', dpi=130)
 
+# %% ../nbs/05_validate.ipynb #d0bf2a1b
+@dataclass
+class ValidateConfig(Config):
+    "What `validate_run` measures, and the validation networks it trains (`validation_models`)."
+    n_controls: int = 32 # control conditions beside the planted ones
+    n_gen: int = 4       # generations per condition
+    q: float = 0.99      # quantile of the copy thresholds
+    retrain: bool = False # retrain the encoder and classifier
+    enc_epochs: int = 100 # encoder epochs
+    clf_epochs: int = 200 # classifier epochs
+    width: int = 16      # their width
+    embed: str = 'umap'  # the map of the generations among the training set: 'umap' | 'pca'
+    sampling: SamplingConfig = field(default_factory=SamplingConfig) # runs without CFG sample at guidance 1
+
 # %% ../nbs/05_validate.ipynb #1bcf288a
-def validate_run(run_path,                     # a run folder (or `memx.study.Run`)
-                 n_controls:int=32,            # control conditions beside the planted ones
-                 n_gen:int=4,                  # generations per condition
-                 steps:int=SAMPLING.steps,     # sampling steps
-                 guidance:float|None=None,     # sampling guidance (default: 3 with CFG, else 1)
-                 sampler:str=SAMPLING.sampler, # sampler ('ddim' or 'dpm')
-                 seed:int=SAMPLING.seed,       # seed
-                 q:float=0.99,                 # quantile of the copy thresholds
-                 retrain:bool=False,           # `validation_models`: retrain
-                 enc_epochs:int=100,           # `validation_models`: encoder epochs
-                 clf_epochs:int=200,           # `validation_models`: classifier epochs
-                 width:int=16,                 # `validation_models`: width
-                 progress:bool=True,           # progress bars
-                 write:bool=True,              # write results and figures
-                 embed:str='umap'              # 'umap' | 'pca'
+def validate_run(run_path,                      # a run folder (or `memx.study.Run`)
+                 cfg:ValidateConfig|None=None,  # what to measure (default `ValidateConfig()`)
+                 progress:bool=True,            # progress bars
+                 write:bool=True                # write results and figures
                 ) -> tuple[pd.DataFrame, dict]:
     "Validate a run's memorization scores by its generations' training NNs: (per-condition table, summary)."
     run, t0 = run_path if isinstance(run_path, Run) else load_run(run_path), time.perf_counter()
-    enc, clf = validation_models(run, retrain, enc_epochs, clf_epochs, width, seed, progress)
-    conds, planted, source = eval_conditions(run.data, run.man, n_controls, seed)
-    guidance = variant_guidance(run.cfg.variant) if guidance is None else guidance
+    c = cfg or ValidateConfig()
+    n_gen, q, sp = c.n_gen, c.q, c.sampling
+    enc, clf = validation_models(run, c.retrain, c.enc_epochs, c.clf_epochs, c.width, sp.seed, progress)
+    conds, planted, source = eval_conditions(run.data, run.man, c.n_controls, sp.seed)
+    sp = sp.replace(guidance=variant_guidance(run.cfg.variant, sp))
     tok, msk = run.data.vocab.batch(conds, max_len=run.data.max_len)
-    x = generate(run.model, tok, msk, m=n_gen, seed=seed, steps=steps, sampler=sampler, guidance=guidance,
-                 bs=64, progress=progress)
-    score, score_from = condition_scores(run, conds, 1, seed, steps, sampler)
-    score_gen, _ = condition_scores(run, conds, n_gen, seed, steps, sampler)  # over the generations' own x_T
+    x = generate(run.model, tok, msk, n_gen, sp, bs=64, progress=progress)
+    score, score_from = condition_scores(run, conds, 1, sp)
+    score_gen, _ = condition_scores(run, conds, n_gen, sp)  # over the generations' own x_T
     index = TrainingIndex(run.data, enc, clf)
     hits = {m: index.search(x.flatten(0, 1), m, k=3) for m in index.metrics}
     thr = {m: calibrate_copy_threshold(index, m, q) for m in index.metrics}
@@ -682,7 +695,8 @@ def validate_run(run_path,                     # a run folder (or `memx.study.Ru
     ev.pop('memorization_rate_per_condition')
     st = score_similarity_stats(tab, index.metrics)
     summ = {'run': str(run.rd.path), 'n_conditions': len(conds), 'n_planted': int(planted.sum()),
-            'n_gen': n_gen, 'steps': steps, 'guidance': guidance, 'sampler': sampler, 'seed': seed, 'q': q,
+            'n_gen': n_gen, 'steps': sp.steps, 'guidance': sp.guidance, 'sampler': sp.sampler, 'seed': sp.seed,
+            'q': q,
             'score': 'wen_k1_n1', 'score_from': score_from, 'thresholds': thr,
             'planted_nn_is_source': float(tab.nn_is_source[tab.planted].mean()) if planted.any() else None,
             **st, **report_blocks(st, thr),
@@ -690,7 +704,7 @@ def validate_run(run_path,                     # a run folder (or `memx.study.Ru
             **models_summary(run.data, enc, clf, index, thr)}
     if write:
         atomic_write_text(run.rd.results/'validate.csv', tab.to_csv(index=False))
-        _validation_figures(run.rd, tab, x, index, hits, thr['encoder'], embed=embed)
+        _validation_figures(run.rd, tab, x, index, hits, thr['encoder'], embed=c.embed)
     summ['seconds'] = time.perf_counter() - t0
     if write: save_json(summ, run.rd.results/'validate.json')
     return tab, summ
@@ -771,7 +785,7 @@ def mitigate_run(run,                          # a run folder (or `memx.study.Ru
     rows, gallery = [], {}
     for meth, knob, model in (progress_bar(todo) if progress else todo):
         x, cost = generate_with(model, meth if model is r.model else 'none', knob, tok, msk, seeds, c, flag,
-                                s['l_target'].get(knob), progress=False)
+                                s['l_target'].get(knob))
         rows.append(dict(method=meth, knob=knob,
                          l_target=s['l_target'].get(knob, np.nan) if meth == 'inference' else np.nan,
                          **measure(r, x, s['conds'], s['planted'], s['source'], n, max_dist, vm, index, thr),

@@ -53,11 +53,13 @@ def test_disk_full_keeps_previous_checkpoint(tmp_path, monkeypatch):
 SCRIPT = textwrap.dedent('''
     import hashlib, torch
     from memx.core import seed_everything
-    from memx.model import CondUNet, model_config, sample
+    from memx.model import CondUNet, model_config, sample, SamplingConfig
     from memx.detect import wen_scores
-    seed_everything(0); m = CondUNet(model_config('tiny', image_size=16, vocab_size=20, max_len=4)).eval()
+    seed_everything(0)
+    m = CondUNet(model_config('tiny', image_size=16, vocab_size=20, max_len=4)).eval()
     tok = torch.tensor([[2, 5, 0, 0], [2, 7, 9, 0]])
-    x = sample(m, tok, steps=5, guidance=3., seeds=[1, 2]); s = wen_scores(m, tok, n=2, steps=5)
+    x = sample(m, tok, steps=5, guidance=3., seeds=[1, 2])
+    s = wen_scores(m, tok, n=2, sampling=SamplingConfig(steps=5))
     print(hashlib.sha256(x.numpy().tobytes() + s.tobytes()).hexdigest())
 ''')
 
