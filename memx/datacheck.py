@@ -8,7 +8,8 @@ import collections, re, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from .data import (FINDINGS, DataConfig, chexpert_csv, read_chexpert_csv, meta_issues, select_images,
-                       load_chexpert, chexpert_labels, skip_kind)
+                   chexpert_labels)
+from .dataset import load_chexpert, skip_kind
 
 # %% auto #0
 __all__ = ['OPTIONS', 'csv_counts', 'finding_counts', 'error_reasons', 'image_issues', 'check_problems', 'check_data',

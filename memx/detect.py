@@ -4,27 +4,22 @@
 
 # %% ../nbs/04_detect.ipynb #45a04ac2
 from __future__ import annotations
-import time, warnings
+import time, warnings, numpy as np, pandas as pd, torch, torch.nn.functional as F
 from contextlib import contextmanager
-import numpy as np, pandas as pd, torch
-import torch.nn.functional as F
 from diffusers.models.attention_processor import Attention
-from scipy.stats import rankdata
-from sklearn.metrics import roc_auc_score, roc_curve
-from .core import label
+from sklearn.metrics import roc_auc_score
 from .data import PAD, BOS, NULL
 from .model import (SAMPLING, SamplingConfig, sample, make_scheduler, guidance_norm, generation_rows,
                         generate, first_step, _progress)
 from .similarity import nearest_training, copy_threshold
+from .metrics import roc_summary, threshold_at_fpr, plot_roc, plot_score_hist, auc_grid
 
 # %% auto #0
 __all__ = ['STEP_FEATURES', 'NOT_DETECTORS', 'trajectory_steps', 'count_forwards', 'CrossAttnRecorder', 'token_entropy',
            'step_features', 'step_norms', 'noise_readings', 'wen_scores', 'score_columns', 'first_eps',
            'token_contrast', 'contrast_scores', 'token_significance', 'explain', 'plot_significance', 'max_clique',
-           'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'tpr_at_fpr', 'roc_summary',
-           'threshold_at_fpr', 'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr', 'roc_with_ci',
-           'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'detect_scores', 'detect_summary', 'detect_report',
-           'explain_top', 'detect_figures']
+           'carlini_scores', 'nn_scores', 'condition_rows', 'loss_scores', 'detect_scores', 'detect_summary',
+           'detect_report', 'explain_top', 'detect_figures']
 
 # %% ../nbs/04_detect.ipynb #3cfc7c61
 class _StopSampling(Exception): "Raised by a step callback to end `sample` after the steps it needs."
@@ -381,150 +376,6 @@ def loss_scores(model,                  # a `CondUNet`
                                 msk[s:s + bs].to(dev)).cpu()
                           - eps[s:s + bs]).pow(2).flatten(1).mean(1) for s in range(0, len(r), bs)])
     return -np.bincount(owner, mse.numpy()) / np.bincount(owner)
-
-# %% ../nbs/04_detect.ipynb #26848869
-def tpr_at_fpr(y_true, scores, fpr:float=0.01) -> float:
-    "Highest true-positive rate whose false-positive rate is ≤ `fpr`."
-    f, t, _ = roc_curve(np.asarray(y_true), np.asarray(scores))
-    return float(t[f <= fpr].max()) if (f <= fpr).any() else 0.
-
-# %% ../nbs/04_detect.ipynb #edf14b80
-def roc_summary(y_true, scores:dict, fpr:float=0.01) -> pd.DataFrame:
-    "AUC and TPR@`fpr` for each detector in `scores` ({name: (n,) scores, higher = more memorized})."
-    y = np.asarray(y_true).astype(bool)
-    if y.all() or not y.any():
-        raise ValueError("roc_summary needs both memorized (True) and novel (False) conditions")
-    return pd.DataFrame([{'detector': k, 'auc': roc_auc_score(y, np.asarray(s)),
-                          f'tpr@{fpr:.0%}fpr': tpr_at_fpr(y, s, fpr)}
-                         for k, s in scores.items()]).set_index('detector')
-
-# %% ../nbs/04_detect.ipynb #98b31116
-def threshold_at_fpr(novel_scores, fpr:float=0.01) -> float:
-    "The score threshold that flags at most a share `fpr` of conditions known to be novel."
-    return float(np.quantile(np.asarray(novel_scores), 1 - fpr, method='higher'))
-
-# %% ../nbs/04_detect.ipynb #1fb4b257
-def tpr_at_zero_fp(y_true, # (C,) True for memorized conditions
-                   scores  # (C,) one detector's scores, higher = more memorized
-                  ) -> float:
-    "Share of positives scored above every negative: the TPR at zero false positives."
-    y, s = np.asarray(y_true).astype(bool), np.asarray(scores, float)
-    return float((s[y] > s[~y].max()).mean())
-
-# %% ../nbs/04_detect.ipynb #2e2d3a5c
-def fp_allowed(n_neg:int,        # negatives the TPR is measured on
-               fpr:float=0.01,   # the false-positive rate asked for
-               min_neg:int=100   # negatives needed to measure a TPR at `fpr`
-              ) -> tuple[int, str]:
-    "(false positives a TPR may admit, its name): ⌊`fpr`·n_neg⌋ with ≥ `min_neg` negatives, else 0 ('0 FP')."
-    if n_neg >= min_neg: return int(np.floor(fpr * n_neg + 1e-9)), f'{fpr:.0%} FPR'
-    return 0, '0 FP'
-
-# %% ../nbs/04_detect.ipynb #728158c5
-def auc_tpr(pos,     # (P,) or (B,P) positives' scores
-            neg,     # (N,) or (B,N) negatives' scores
-            j:int=0  # false positives admitted
-           ) -> tuple:
-    "Rank AUC and the TPR above the (j+1)-th highest negative, one per row: ((B,), (B,))."
-    pos, neg = np.atleast_2d(np.asarray(pos, float)), np.atleast_2d(np.asarray(neg, float))
-    P, N = pos.shape[1], neg.shape[1]
-    r = rankdata(np.concatenate([pos, neg], 1), axis=1)[:, :P]
-    thr = -np.sort(-neg, 1)[:, min(j, N - 1)]
-    return (r.sum(1) - P * (P + 1) / 2) / (P * N), (pos > thr[:, None]).mean(1)
-
-# %% ../nbs/04_detect.ipynb #f1df5db1
-def bootstrap_auc_tpr(y,               # (C,) True for memorized conditions
-                      s,               # (C,) one detector's scores
-                      j:int=0,         # false positives the TPR admits
-                      n_boot:int=2000, # resamples
-                      seed:int=0       # seed of the resampling
-                     ) -> tuple:
-    "AUC and TPR of `n_boot` resamples of the conditions (positives, negatives apart): ((B,), (B,))."
-    y, s = np.asarray(y).astype(bool), np.asarray(s, float)
-    rng, pos, neg = np.random.default_rng(seed), s[y], s[~y]
-    return auc_tpr(pos[rng.integers(0, len(pos), (n_boot, len(pos)))],
-                   neg[rng.integers(0, len(neg), (n_boot, len(neg)))], j)
-
-# %% ../nbs/04_detect.ipynb #7a96b297
-def roc_with_ci(y_true,          # (C,) True for memorized conditions
-                scores,          # (C,) one detector's scores, higher = more memorized
-                fpr:float=0.01,  # false-positive rate of the TPR (when there are enough negatives)
-                min_neg:int=100, # negatives needed to report the TPR at `fpr` rather than at 0 FP
-                n_boot:int=2000, # bootstrap resamples
-                seed:int=0,      # seed of the resampling
-                level:float=0.95 # interval coverage
-               ) -> dict:
-    "AUC and TPR with bootstrap intervals: {n_pos, n_neg, auc, auc_ci, tpr, tpr_ci, tpr_at}."
-    y, s = np.asarray(y_true).astype(bool), np.asarray(scores, float)
-    if y.all() or not y.any():
-        raise ValueError("roc_with_ci needs both memorized (True) and other (False) conditions")
-    j, tpr_at = fp_allowed(int((~y).sum()), fpr, min_neg)
-    q = [(1 - level) / 2, (1 + level) / 2]
-    (auc,), (tpr,) = auc_tpr(s[y], s[~y], j)
-    ci = lambda b: [float(v) for v in np.quantile(b, q)]
-    ba, bt = bootstrap_auc_tpr(y, s, j, n_boot, seed)
-    return {'n_pos': int(y.sum()), 'n_neg': int((~y).sum()), 'auc': float(auc), 'auc_ci': ci(ba),
-            'tpr': float(tpr), 'tpr_ci': ci(bt), 'tpr_at': tpr_at}
-
-# %% ../nbs/04_detect.ipynb #d529414a
-def plot_roc(y,           # (C,) True for memorized (planted) conditions
-             scores:dict, # {detector name: (C,) scores, higher = more memorized}
-             ax=None):    # matplotlib Axes; default a new figure
-    "ROC curves of `scores` ({name: (C,) scores, higher = more memorized}) vs truth `y` (C,), AUC in legend."
-    import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(4, 4))
-    y = np.asarray(y).astype(bool)
-    for name, s in scores.items():
-        f, t, _ = roc_curve(y, np.asarray(s))
-        ax.plot(f, t, lw=1.2, label=f'{label(name)} ({roc_auc_score(y, np.asarray(s)):.3f})')
-    ax.plot([0, 1], [0, 1], 'k:', lw=0.8)
-    ax.set_xlabel('false-positive rate')
-    ax.set_ylabel('true-positive rate')
-    ax.legend(fontsize=6, loc='lower right', title='detector (AUC)', title_fontsize=6)
-    return ax
-
-# %% ../nbs/04_detect.ipynb #7f82ac70
-def plot_score_hist(scores,           # (C,) one detector's scores
-                    planted,          # (C,) True for planted conditions
-                    ax=None,          # matplotlib Axes; default a new figure
-                    name:str='score', # x-axis label
-                    bins:int=20):     # histogram bins (shared by both groups)
-    "Histograms of a detector's `scores` (C,), planted (memorized) vs controls, `planted` (C,) bool."
-    import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(4, 2.5))
-    s, p = np.asarray(scores, float), np.asarray(planted, bool)
-    edges = np.histogram_bin_edges(s, bins)
-    ax.hist(s[~p], edges, alpha=0.6, label=f'controls ({(~p).sum()})')
-    ax.hist(s[p], edges, alpha=0.6, label=f'planted ({p.sum()})')
-    ax.set_xlabel(label(name))
-    ax.set_ylabel('conditions')
-    ax.legend(fontsize=7)
-    return ax
-
-# %% ../nbs/04_detect.ipynb #2f7a38dc
-def auc_grid(norms, y) -> pd.DataFrame:
-    "ROC AUC of `norms` (C,N,K) averaged over first k steps (rows, 1..K) and n generations (columns, 1..N)."
-    norms, y = np.asarray(norms, float), np.asarray(y).astype(bool)
-    N, K = norms.shape[1:]
-    mean = norms.cumsum(2).cumsum(1) / (np.arange(1, N + 1)[:, None] * np.arange(1, K + 1))
-    return pd.DataFrame([[roc_auc_score(y, mean[:, n, k]) for n in range(N)] for k in range(K)],
-                        index=pd.Index(range(1, K + 1), name='k'),
-                        columns=pd.Index(range(1, N + 1), name='n'))
-
-# %% ../nbs/04_detect.ipynb #50801bbd
-def plot_auc_kn(norms,    # (C,N,K) per-step norms from `step_norms`
-                y,        # (C,) True for memorized conditions
-                ax=None,  # matplotlib Axes; default a new figure
-                ns=None): # numbers of generations to draw; default all 1..N
-    "ROC AUC vs first steps k, one line per number of generations n (`ns`, default all). Returns the Axes."
-    import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(4, 2.5))
-    g = auc_grid(norms, y)
-    for n in (ns or list(g.columns)): ax.plot(g.index, g[n], marker='.', lw=1, label=f'n = {n}')
-    ax.set_xlabel('first k sampling steps')
-    ax.set_ylabel('ROC AUC')
-    ax.legend(fontsize=7)
-    return ax
 
 # %% ../nbs/04_detect.ipynb #ac0ca992
 def _timed(fn, *models):

@@ -10,7 +10,8 @@ from .core import WEN_SEED_OFFSET, CALIB_SEED_OFFSET
 from .data import FINDINGS, SEXES, AGES, VIEWS
 from .model import SAMPLING, SamplingConfig, generate
 from .similarity import training_bank, pixel_nn
-from .detect import wen_scores, explain, plot_significance, threshold_at_fpr
+from .detect import wen_scores, explain, plot_significance
+from .metrics import threshold_at_fpr
 from .mitigate import mitigated_sample, calibrate_l_target
 from .study import Run, load_run, eval_conditions
 

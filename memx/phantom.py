@@ -12,12 +12,13 @@ import numpy as np, pandas as pd
 from scipy import ndimage
 from PIL import Image
 from .core import data_path, save_json, load_json, atomic_write_text
-from .data import FINDINGS, CSV_COLUMNS, plot_xrays
+from .data import FINDINGS, CSV_COLUMNS
+from .dataset import plot_xrays
 
 # %% auto #0
-__all__ = ['UNCERTAIN_STRENGTH', 'PHANTOM_VERSION', 'PREFIX', 'label_table', 'sample_conditions', 'lung_bank', 'PhantomPatient',
-           'phantom_patient', 'label_vector', 'render_phantom', 'phantom_tables', 'make_phantom_chexpert',
-           'plot_phantom_grid', 'plot_patient', 'finding_sets', 'plot_prevalence', 'plot_rare_combinations']
+__all__ = ['UNCERTAIN_STRENGTH', 'label_table', 'sample_conditions', 'lung_bank', 'PhantomPatient', 'phantom_patient',
+           'label_vector', 'render_phantom', 'plot_phantom_grid', 'plot_patient', 'finding_sets', 'plot_prevalence',
+           'plot_rare_combinations']
 
 # %% ../nbs/01a_phantom.ipynb #61f2ea6d
 # an uncertain (-1) finding is rendered at this fraction of a positive one's strength
@@ -399,6 +400,11 @@ def label_vector(labels) -> np.ndarray:
         raise ValueError(f"labels must be 1, 0, -1 or blank, got {v}")
     return v
 
+# %% ../nbs/01a_phantom.ipynb #1c942a9d
+def _seed(*k) -> int:
+    "A 32-bit seed derived from the integers `k` (NumPy's `SeedSequence`): one per patient, study, split."
+    return int(np.random.SeedSequence(list(k)).generate_state(1)[0])
+
 # %% ../nbs/01a_phantom.ipynb #e95935d9
 def render_phantom(labels=None,         # a CSV row / dict of observations, finding name(s), or a (14,) array
                    size:int=64,         # output side (pixels); rendered directly at this size
@@ -425,128 +431,6 @@ def render_phantom(labels=None,         # a CSV row / dict of observations, find
     for name, fn in _FINDINGS.items():
         if sev[ob(name)] > 0: fn(g, sev[ob(name)], g.u[ob(name)])
     return _compose(g, D)
-
-# %% ../nbs/01a_phantom.ipynb #847ae96f
-PHANTOM_VERSION = 1   # bump when the renderer changes: it invalidates folders built by an older version
-PREFIX = 'CheXpert-v1.0-small'
-
-def _seed(*k) -> int: return int(np.random.SeedSequence(list(k)).generate_state(1)[0])
-
-# %% ../nbs/01a_phantom.ipynb #9652e03b
-def _n_studies(rng, n, dist):
-    "Studies per patient: geometric with mean `dist` (>= 1), or k with probability `dist[k-1]`."
-    if isinstance(dist, (int, float)) and not isinstance(dist, bool):
-        if not dist >= 1: raise ValueError(f"studies_per_patient (a mean) must be >= 1, got {dist!r}")
-        return np.minimum(rng.geometric(1 / dist, n), 50)
-    p = np.asarray(dist, float)
-    if p.ndim != 1 or len(p) == 0 or (p < 0).any() or p.sum() <= 0:
-        raise ValueError(f"studies_per_patient must be a mean >= 1 or probabilities of 1, 2, ... studies, "
-                         f"got {dist!r}")
-    return rng.choice(np.arange(1, len(p) + 1), n, p=p / p.sum())
-
-# %% ../nbs/01a_phantom.ipynb #60ee05e3
-def _split_table(split, pids, k, seed):
-    "Rows of one split: `k[i]` studies of patient number `pids[i]`, labels from the real table."
-    rng, n = np.random.default_rng(_seed(seed, 4, split == 'valid')), int(k.sum())
-    df = sample_conditions(n, _seed(seed, 3, split == 'valid'))
-    pid = np.repeat(pids, k)
-    first = np.repeat(np.cumsum(k) - k, k)
-    j = np.arange(n) - first
-    df['Sex'] = df.Sex.to_numpy()[first]
-    cs = np.cumsum(rng.integers(0, 2, n))
-    df['Age'] = np.minimum(90, df.Age.to_numpy()[first] + cs - cs[first])
-    df.insert(0, 'Path', [f"{PREFIX}/{split}/patient{p:05d}/study{s + 1}/view1_frontal.jpg"
-                          for p, s in zip(pid, j)])
-    df['patient_seed'] = [_seed(seed, 1, p) for p in pid]
-    df['study_seed'] = [_seed(seed, 2, p, s) for p, s in zip(pid, j)]
-    return df
-
-# %% ../nbs/01a_phantom.ipynb #e16b9e51
-def phantom_tables(n_patients:int|None=None, # number of training patients (or give `n_images`)
-                   n_images:int|None=None,   # number of training images (the last patient's studies are cut)
-                   studies_per_patient=2.0,  # mean (geometric) or probabilities of 1, 2, ... studies
-                   seed:int=0,               # random seed
-                   n_valid:int=16,           # validation images (one study per patient)
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:  # train, valid: CSV_COLUMNS + patient/study_seed
-    "The rows (CheXpert columns + render seeds) of a phantom CheXpert's train and valid splits."
-    if (n_patients is None) == (n_images is None):
-        raise ValueError("give exactly one of n_patients and n_images")
-    n = n_patients if n_patients is not None else n_images
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n_patients / n_images must be a positive integer, got {n!r}")
-    if not isinstance(n_valid, (int, np.integer)) or n_valid < 0:
-        raise ValueError(f"n_valid must be an integer >= 0, got {n_valid!r}")
-    # n_images >= number of patients needed
-    k = _n_studies(np.random.default_rng(_seed(seed, 5)), n, studies_per_patient)
-    if n_images is not None:
-        npat = int(np.searchsorted(np.cumsum(k), n_images) + 1)
-        k = k[:npat].copy()
-        k[-1] -= k.sum() - n_images
-    train = _split_table('train', np.arange(1, len(k) + 1), k, seed)
-    valid = _split_table('valid', np.arange(n_valid) + max(64541, len(k) + 1), np.ones(n_valid, int), seed)
-    return train, valid
-
-# %% ../nbs/01a_phantom.ipynb #79faed3e
-def _build(folder, tables:dict, size:int, fmt:str, progress):
-    "Render every row of `tables` ({split: df}) into `folder`, then write each split's CSV."
-    rows = [r for df in tables.values() for r in df.to_dict('records')]
-    if progress if progress is not None else len(rows) > 500:
-        from fastprogress.fastprogress import progress_bar
-        rows = progress_bar(rows, leave=False)
-    for row in rows:
-        f = folder/row['Path'].split('/', 1)[1]
-        f.parent.mkdir(parents=True, exist_ok=True)
-        im = Image.fromarray(render_phantom(row, size, seed=row['study_seed'], patient=row['patient_seed']))
-        im.save(f, format='JPEG', quality=95) if fmt == 'jpg' else im.save(f, format='PNG')
-    for split, df in tables.items():
-        atomic_write_text(folder/f'{split}.csv', df[CSV_COLUMNS].to_csv(index=False))
-
-# %% ../nbs/01a_phantom.ipynb #a2c1a22d
-def make_phantom_chexpert(root,                     # folder that will hold `CheXpert-v1.0-small/`
-                          n_patients:int|None=None, # training set size in patients (give one)
-                          n_images:int|None=None,   # training set size in images (give one)
-                          studies_per_patient=2.0,  # mean (geometric) or probabilities of 1, 2, ... studies
-                          size:int=128,             # image side
-                          seed:int=0,               # random seed
-                          n_valid:int=16,           # validation images
-                          fmt:str='jpg',            # 'jpg' (quality 95) or 'png'
-                          overwrite:bool=False,     # replace a different folder
-                          progress:bool|None=None,  # progress bar (default: > 500 images)
-                         ) -> Path:                 # the `CheXpert-v1.0-small` folder
-    "Write a phantom data set in CheXpert's on-disk layout (atomic, idempotent); return its top folder."
-    if fmt not in ('jpg', 'png'): raise ValueError(f"fmt must be 'jpg' or 'png', got {fmt!r}")
-    if not isinstance(size, (int, np.integer)) or not 16 <= size <= 1024:
-        raise ValueError(f"size must be an int in [16, 1024], got {size!r}")
-    args = dict(n_patients=n_patients, n_images=n_images, studies_per_patient=studies_per_patient, size=size,
-                seed=seed, n_valid=n_valid, fmt=fmt, version=PHANTOM_VERSION)
-    key = hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    root = Path(root)
-    out = root/PREFIX
-    stamp = lambda: load_json(out/'phantom.json') if (out/'phantom.json').exists() else {}
-    if out.exists():
-        if stamp().get('hash') == key: return out
-        if not overwrite:
-            raise FileExistsError(f"{out} exists and was not built with these arguments "
-                                  f"(stamp {stamp().get('args')}); "
-                                  "pass overwrite=True to replace it, or choose another root")
-    train, valid = phantom_tables(n_patients, n_images, studies_per_patient, seed, n_valid)
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{PREFIX}.', suffix='.tmp', dir=root))
-    try:
-        fix = lambda df: df.assign(Path=[p[:-3] + fmt for p in df.Path])
-        _build(tmp, {'train': fix(train), 'valid': fix(valid)}, size, fmt, progress)
-        save_json(dict(hash=key, args=args, n_train=len(train), n_valid=len(valid)), tmp/'phantom.json')
-        replace = out.exists() and stamp().get('hash') != key
-        old = out.rename(root/f'.{PREFIX}.old.{os.getpid()}') if replace else None
-        try: os.replace(tmp, out)
-        except OSError:                  # another process (a second rank) wrote the same folder meanwhile
-            if stamp().get('hash') != key: raise
-            shutil.rmtree(tmp)           # keep theirs: it may already hold their image cache
-        if old is not None: shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
 
 # %% ../nbs/01a_phantom.ipynb #2acb30c0
 def _short(f): return {'Enlarged Cardiomediastinum': 'Enl. Cardiomed.', 'Pleural Effusion': 'Effusion',

@@ -9,7 +9,7 @@ import numpy as np, pandas as pd, torch
 from .core import Config, seed_everything
 from .valnets import NetConfig, SmallCNN, info_nce, xray_augment, encode, data_key, _fit
 from .similarity import bank_view, as_images
-from .detect import threshold_at_fpr
+from .metrics import threshold_at_fpr
 from .benchmark import share_ci
 
 # %% auto #0

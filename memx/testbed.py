@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import Config, save_json, load_json
-from .data import FINDINGS, Vocab, XrayData
+from .data import FINDINGS, Vocab
+from .dataset import XrayData
 
 # %% auto #0
 __all__ = ['TestbedConfig', 'plant', 'control_conditions', 'novel_conditions', 'load_manifest', 'ArmsConfig', 'plant_arms']

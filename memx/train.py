@@ -4,35 +4,30 @@
 
 # %% ../nbs/03_train.ipynb #fd0a48f3
 from __future__ import annotations
-import math, os, random, shutil, time, warnings
+import os, random, shutil, time, warnings, numpy as np, pandas as pd, torch
 from copy import deepcopy
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-import numpy as np, pandas as pd, torch, torch.nn.functional as F, torch.distributed as dist
 from fastcore.foundation import L
-from .core import Config, RunDir, run_dir, atomic_write, save_json, load_json, save_tensors, load_tensors
-from fastai.learner import Learner, Recorder, AvgLoss, AvgSmoothLoss
-from fastai.callback.core import Callback, CancelFitException
+from fastai.learner import Learner, Recorder
+from fastai.callback.core import Callback
 from fastai.callback.schedule import ParamScheduler, combined_cos, SchedCos, SchedLin, SchedNo, combine_scheds
 from fastai.callback.training import GradientClip
 from fastai.callback.progress import ProgressCallback
-from fastai.optimizer import (Optimizer, weight_decay, average_grad, average_sqr_grad, step_stat, adam_step,
-                               debias)
-from fastai.torch_core import find_bs
 from diffusers.training_utils import EMAModel
-from .core import seed_everything, save_figure, RANK_SEED_STRIDE
+from .core import (Config, RunDir, atomic_write, save_json, load_json, save_tensors, load_tensors,
+                       seed_everything, save_figure, RANK_SEED_STRIDE)
 from .model import SAMPLING, CondUNet, ModelConfig, make_scheduler, sample
-from .data import local_device
+from .dataset import local_device
+from .fastloop import ForeachAdam, GradClip, LeanRecorder, Autocast
 
 # %% auto #0
 __all__ = ['FILTER_RULES', 'VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_config', 'unwrap', 'drop_conditions',
            'min_snr_weights', 'diffusion_loss', 'q_sample', 'DDPMCallback', 'ema_update', 'EMACallback',
            'NonFiniteLossError', 'NaNGuard', 'skipped', 'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint',
            'load_checkpoint', 'TrainLogCallback', 'write_log', 'plot_loss', 'SampleCallback', 'save_grid',
-           'adam_foreach', 'ForeachAdam', 'GradClip', 'rank_mean', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'LeanRecorder',
-           'Autocast', 'ChannelsLast', 'lr_schedule', 'AccelerateDDP', 'world', 'compile_problem', 'Compile',
-           'speed_callbacks', 'make_learner', 'train', 'load_trained']
+           'lr_schedule', 'ChannelsLast', 'AccelerateDDP', 'world', 'compile_problem', 'Compile', 'speed_callbacks',
+           'make_learner', 'train', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #4361f330
 FILTER_RULES = ('heldout', 'percentile', 'absolute')   # how `memx.mitigate.MemFilter` sets τ
@@ -347,118 +342,13 @@ def save_grid(x, path, nrow=8):
     g = make_grid(x.float().clamp(-1, 1).add(1).div(2).cpu(), nrow=nrow, padding=1, pad_value=1.)
     with atomic_write(path) as f: Image.fromarray((g[0] * 255).round().byte().numpy()).save(f, format='png')
 
-# %% ../nbs/03_train.ipynb #9d5967c2
-@torch.no_grad()
-def adam_foreach(ps:list,       # parameters with gradients, all at the same step count
-                 states:list,   # their fastai optimizer states (dicts), updated in place
-                 lr:float,      # learning rate
-                 mom:float,     # β1 of the gradient average
-                 sqr_mom:float, # β2 of the squared-gradient average
-                 eps:float,     # added to the denominator
-                 wd:float,      # decoupled weight decay
-                 **_):          # other hyper-parameters, unused
-    "fastai's Adam step (decoupled wd, dampened averages, debiasing) on all `ps` at once, `torch._foreach_*`."
-    for p, s in zip(ps, states):
-        if 'grad_avg' not in s: s.update(grad_avg=torch.zeros_like(p), sqr_avg=torch.zeros_like(p), step=0)
-    if wd and (decayed := [p for p, s in zip(ps, states) if s.get('do_wd', True)]):
-        torch._foreach_mul_(decayed, 1 - lr * wd)
-    g, ga, sa = [p.grad for p in ps], [s['grad_avg'] for s in states], [s['sqr_avg'] for s in states]
-    torch._foreach_mul_(ga, mom)
-    torch._foreach_add_(ga, g, alpha=1 - mom)
-    torch._foreach_mul_(sa, sqr_mom)
-    torch._foreach_addcmul_(sa, g, g, value=1 - sqr_mom)
-    for s in states: s['step'] += 1
-    step = states[0]['step']
-    den = torch._foreach_div(sa, debias(sqr_mom, 1 - sqr_mom, step))
-    torch._foreach_sqrt_(den)
-    torch._foreach_add_(den, eps)
-    torch._foreach_addcdiv_(ps, ga, den, value=-lr / debias(mom, 1 - mom, step))
-
-# %% ../nbs/03_train.ipynb #ecbfe9a3
-class ForeachAdam(Optimizer):
-    "fastai's `Adam` (same hypers, state, checkpoints) stepping with `adam_foreach`; gradients reset to None."
-    def __init__(self, params, lr, mom=0.9, sqr_mom=0.99, eps=1e-5, wd=0.01):
-        super().__init__(params, [weight_decay, partial(average_grad, dampening=True), average_sqr_grad,
-                                  step_stat, adam_step], lr=lr, mom=mom, sqr_mom=sqr_mom, eps=eps, wd=wd)
-    def load_state_dict(self, sd:dict):
-        super().load_state_dict(sd)
-        for p, s in self.state.items():         # the parameters' device and memory layout (foreach fast path)
-            for k in ('grad_avg', 'sqr_avg'):
-                if k in s: s[k] = torch.empty_like(p).copy_(s[k])
-    def zero_grad(self):
-        for pg in self.param_lists:
-            for p in pg: p.grad = None
-    def step(self, closure=None):
-        if closure is not None: raise NotImplementedError("fastai optimizers do not support a closure")
-        for pg, hyper in zip(self.param_lists, self.hypers):
-            by_step = {}                                    # tensors that missed steps keep their own count
-            for p in pg:
-                if p.grad is not None: by_step.setdefault(self.state[p].get('step', 0), []).append(p)
-            for ps in by_step.values(): adam_foreach(ps, [self.state[p] for p in ps], **hyper)
-
-# %% ../nbs/03_train.ipynb #74382096
-class GradClip(GradientClip):
-    "fastai's `GradientClip` (gradients' global norm ≤ `max_norm`) over a parameter list taken per fit."
-    def before_fit(self): self.params = list(self.model.parameters())
-    def before_step(self): torch.nn.utils.clip_grad_norm_(self.params, self.max_norm, self.norm_type)
-
-# %% ../nbs/03_train.ipynb #2ef90b8c
-def rank_mean(x:torch.Tensor) -> torch.Tensor:
-    "`x` averaged over the processes of a distributed run (one all-reduce); `x` itself in a single process."
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2: return x
-    x = x.clone()
-    dist.all_reduce(x)
-    return x / dist.get_world_size()
-
-# %% ../nbs/03_train.ipynb #ccec71b5
-class DeviceSmoothLoss(AvgSmoothLoss):
-    "fastai's smoothed training loss, kept on the loss's device (no host copy a step); mean over processes."
-    def accumulate(self, learn):
-        self.count += 1
-        self.val = torch.lerp(learn.loss.detach().mean(), self.val.to(learn.loss.device), self.beta)
-    @property
-    def value(self): return rank_mean(self.val) / (1 - self.beta**self.count)
-
-# %% ../nbs/03_train.ipynb #f64e2f73
-class DeviceAvgLoss(AvgLoss):
-    "fastai's batch-size-weighted mean loss (held-out pass), kept on the device, averaged over processes."
-    def accumulate(self, learn):
-        bs = find_bs(learn.yb)
-        self.total += learn.loss.detach().mean() * bs
-        self.count += bs
-    @property
-    def value(self): return rank_mean(self.total) / self.count if self.count else None
-
-# %% ../nbs/03_train.ipynb #e218e06d
-class LeanRecorder(Recorder):
-    "fastai's `Recorder` (as `learn.recorder`), its losses kept on the device, read once an epoch."
-    name = 'recorder'
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.loss, self.smooth_loss = DeviceAvgLoss(), DeviceSmoothLoss(beta=self.smooth_loss.beta)
-    def after_batch(self):
-        if len(self.yb) == 0: return
-        for met in self._train_mets if self.training else self._valid_mets: met.accumulate(self.learn)
-        if self.training: self.lrs.append(self.opt.hypers[-1]['lr'])
-
-# %% ../nbs/03_train.ipynb #72df7fa9
-class Autocast(Callback):
-    "bf16 autocast of the forward pass and loss on `device_type` (weights, grads, optimizer, EMA stay fp32)."
-    order = 10
-    def __init__(self, device_type:str='cuda'): self.device_type, self.ctx = device_type, None
-    def before_fit(self):
-        if self.device_type == 'cuda' and not torch.cuda.is_bf16_supported(including_emulation=False):
-            raise ValueError("this GPU has no bfloat16 arithmetic: set TrainConfig.mixed_precision='no'")
-    def before_batch(self):
-        self.ctx = torch.autocast(self.device_type, dtype=torch.bfloat16)
-        self.ctx.__enter__()
-    def after_pred(self): self.learn.pred = self.pred.float()
-    def after_loss(self): self._leave()
-    def after_cancel_batch(self): self._leave()
-    def after_fit(self): self._leave()
-    def _leave(self):
-        if self.ctx is not None: self.ctx.__exit__(None, None, None)
-        self.ctx = None
+# %% ../nbs/03_train.ipynb #7b07a399
+def lr_schedule(cfg:TrainConfig):
+    "The learning-rate schedule of `cfg` as a fastai scheduler over the whole run (0 → 1)."
+    p, lr = cfg.pct_warmup, cfg.lr
+    if cfg.schedule == 'onecycle': return combined_cos(p, lr / 25, lr, lr / 1e4)
+    tail = SchedCos(lr, lr * 1e-2) if cfg.schedule == 'cosine' else SchedNo(lr, lr)
+    return combine_scheds([p, 1 - p], [SchedLin(lr / 25, lr), tail]) if p > 0 else tail
 
 # %% ../nbs/03_train.ipynb #3dc0167c
 class ChannelsLast(Callback):
@@ -468,14 +358,6 @@ class ChannelsLast(Callback):
     def before_batch(self):
         xt, *rest = self.xb
         self.learn.xb = (xt.contiguous(memory_format=torch.channels_last), *rest)
-
-# %% ../nbs/03_train.ipynb #7b07a399
-def lr_schedule(cfg:TrainConfig):
-    "The learning-rate schedule of `cfg` as a fastai scheduler over the whole run (0 → 1)."
-    p, lr = cfg.pct_warmup, cfg.lr
-    if cfg.schedule == 'onecycle': return combined_cos(p, lr / 25, lr, lr / 1e4)
-    tail = SchedCos(lr, lr * 1e-2) if cfg.schedule == 'cosine' else SchedNo(lr, lr)
-    return combine_scheds([p, 1 - p], [SchedLin(lr / 25, lr), tail]) if p > 0 else tail
 
 # %% ../nbs/03_train.ipynb #b4dcaadc
 class AccelerateDDP(Callback):

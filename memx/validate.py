@@ -13,7 +13,7 @@ from .data import FINDINGS
 from .similarity import pixel_nn, ssim, ssim_nn, feature_nn, bank_view, as_images, RowView
 from .valnets import (SmallCNN, encode, classifier_features, predict_labels, retrieval_accuracy,
                           xray_augment, augment_options)
-from .detect import roc_with_ci, fp_allowed
+from .metrics import roc_with_ci, fp_allowed
 
 # %% auto #0
 __all__ = ['COPY_STRENGTH', 'TrainingIndex', 'match_copy_strength', 'copy_pairs', 'pair_similarity', 'pair_threshold',

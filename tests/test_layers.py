@@ -3,8 +3,10 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1]/'memx'
-LAYERS = [['core'], ['data', 'phantom', 'model'], ['testbed', 'train', 'similarity', 'datacheck'],
-          ['detect', 'valnets', 'validate', 'mitigate', 'benchmark', 'privacy'], ['study', 'stages'], ['report', 'explorer', 'cli']]
+LAYERS = [['core'], ['data', 'dataset', 'phantom', 'phantomset', 'model'],
+          ['testbed', 'train', 'fastloop', 'similarity', 'metrics', 'datacheck'],
+          ['detect', 'valnets', 'validate', 'mitigate', 'benchmark', 'privacy'],
+          ['study', 'stages', 'runs', 'benchstudy', 'audit', 'mitstudy', 'plan'], ['report', 'explorer', 'cli']]
 LAYER = {m: i for i, ms in enumerate(LAYERS) for m in ms}
 
 def _memx_target(node, module:str) -> str|None:

@@ -5,8 +5,9 @@ import warnings
 from pathlib import Path
 import pytest, torch
 from memx.data import make_fake_chexpert
-from memx.study import prepare_data, build_model, seed_config
-from memx.cli import study_preset, study_variant, study_bench, STUDY_PRESETS
+from memx.study import prepare_data, build_model
+from memx.benchstudy import seed_config
+from memx.plan import study_preset, study_variant, study_bench, STUDY_PRESETS
 
 SMALL = {'base.data_cfg.n': 60, 'base.testbed.k': 2, 'base.testbed.d': 3, 'bench.base.data_cfg.n': 60,
          **{f'bench.base.arms.{a}': 2 for a in 'abc'}, 'bench.base.arms.copies': 3,
