@@ -189,8 +189,8 @@ def _cached_images(cfg, root, files, frontal, progress):
     old = open_cache(folder)
     if reused := old is not None and old[1].get('stamps') == stamps: images, man = old
     else:
-        build_cache(files, cfg.size, folder, stamps, frontal, cfg.inverted, old, cfg.n_workers, cfg.strict,
-                    progress, info={'options_hash': cfg.hash(), 'options': cfg.to_dict()})
+        build_cache(files, folder, cfg, stamps, frontal, old, progress,
+                    info={'options_hash': cfg.hash(), 'options': cfg.to_dict()})
         images, man = open_cache(folder)
     _warn_skipped(man, cfg, folder)
     return images, {**man, 'folder': str(folder), 'reused': reused}

@@ -489,8 +489,8 @@ def plot_before_after(columns:dict,    # {title: generations (R,1,S,S) in [-1,1]
     return ax
 
 # %% ../nbs/06_mitigate.ipynb #1511df6a
-def mitigation_summary(df:pd.DataFrame, s:dict, c:MitigateConfig, trained=()) -> dict:
-    "JSON summary of a `mitigate_run` table: per-row metrics, changes vs the reference, detection and costs."
+def mitigation_summary(df:pd.DataFrame, s, c:MitigateConfig, trained=()) -> dict:
+    "JSON summary of a `mitigate_run` table and its setup `s` (conditions, flags, l_target): metrics, changes."
     lab = lambda r: r.method if np.isnan(r.knob) else f'{r.method}@{r.knob:g}'
     summ = {lab(r): {k: v for k, v in r._asdict().items() if k not in ('method', 'knob')}
             for r in df.itertuples(index=False)}
@@ -501,13 +501,13 @@ def mitigation_summary(df:pd.DataFrame, s:dict, c:MitigateConfig, trained=()) ->
                   **({'fidelity_drop': ref['fidelity_mean_auroc'] - v['fidelity_mean_auroc']}
                      if 'fidelity_mean_auroc' in v else {})}
               for k, v in summ.items() if k != 'none'}
-    fl, pl = np.asarray(s['flag']), np.asarray(s['planted'])
-    det = {'threshold': float(s['threshold']), 'fpr': c.fpr, 'n_conditions': len(fl),
+    fl, pl = np.asarray(s.flag), np.asarray(s.planted)
+    det = {'threshold': float(s.threshold), 'fpr': c.fpr, 'n_conditions': len(fl),
            'n_flagged': int(fl.sum()), 'planted_flagged': int((fl & pl).sum()), 'n_planted': int(pl.sum()),
            'controls_flagged': int((fl & ~pl).sum()),
-           'flagged': [k for k, f in zip(s['conds'], fl) if f]}
+           'flagged': [k for k, f in zip(s.conds, fl) if f]}
     return {'summary': summ, 'change': change, 'detection': det,
-            'l_target': {f'{q:g}': v for q, v in s['l_target'].items()},
+            'l_target': {f'{q:g}': v for q, v in s.l_target.items()},
             'config': c.to_dict(), 'trained': list(trained)}
 
 # %% ../nbs/06_mitigate.ipynb #d7556667

@@ -12,11 +12,12 @@ from .data import CSV_COLUMNS
 from .phantom import sample_conditions, render_phantom, _seed
 
 # %% auto #0
-__all__ = ['PHANTOM_VERSION', 'PREFIX', 'phantom_tables', 'make_phantom_chexpert']
+__all__ = ['PHANTOM_VERSION', 'PREFIX', 'STUDIES_PER_PATIENT', 'phantom_tables', 'make_phantom_chexpert']
 
 # %% ../nbs/01d_phantomset.ipynb #847ae96f
 PHANTOM_VERSION = 1   # bump when the renderer changes: it invalidates folders built by an older version
 PREFIX = 'CheXpert-v1.0-small'
+STUDIES_PER_PATIENT = 2.0   # mean of the geometric number of studies per phantom patient
 
 # %% ../nbs/01d_phantomset.ipynb #9652e03b
 def _n_studies(rng, n, dist):
@@ -50,7 +51,7 @@ def _split_table(split, pids, k, seed):
 # %% ../nbs/01d_phantomset.ipynb #e16b9e51
 def phantom_tables(n_patients:int|None=None, # number of training patients (or give `n_images`)
                    n_images:int|None=None,   # number of training images (the last patient's studies are cut)
-                   studies_per_patient=2.0,  # mean (geometric) or probabilities of 1, 2, ... studies
+                   studies_per_patient=STUDIES_PER_PATIENT, # mean (geometric) or probabilities of 1, 2, …
                    seed:int=0,               # random seed
                    n_valid:int=16,           # validation images (one study per patient)
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:  # train, valid: CSV_COLUMNS + patient/study_seed
@@ -91,7 +92,6 @@ def _build(folder, tables:dict, size:int, fmt:str, progress):
 def make_phantom_chexpert(root,                     # folder that will hold `CheXpert-v1.0-small/`
                           n_patients:int|None=None, # training set size in patients (give one)
                           n_images:int|None=None,   # training set size in images (give one)
-                          studies_per_patient=2.0,  # mean (geometric) or probabilities of 1, 2, ... studies
                           size:int=128,             # image side
                           seed:int=0,               # random seed
                           n_valid:int=16,           # validation images
@@ -103,6 +103,7 @@ def make_phantom_chexpert(root,                     # folder that will hold `Che
     if fmt not in ('jpg', 'png'): raise ValueError(f"fmt must be 'jpg' or 'png', got {fmt!r}")
     if not isinstance(size, (int, np.integer)) or not 16 <= size <= 1024:
         raise ValueError(f"size must be an int in [16, 1024], got {size!r}")
+    studies_per_patient = STUDIES_PER_PATIENT
     args = dict(n_patients=n_patients, n_images=n_images, studies_per_patient=studies_per_patient, size=size,
                 seed=seed, n_valid=n_valid, fmt=fmt, version=PHANTOM_VERSION)
     key = hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -23,7 +23,7 @@ from .study import ExperimentConfig, Run, load_run, eval_conditions, variant_gui
 
 # %% auto #0
 __all__ = ['ENC_KEYS', 'write_detect', 'DetectConfig', 'detect_run', 'condition_scores', 'ValidateConfig', 'validate_run',
-           'measure', 'mitigate_run', 'write_mitigation']
+           'measure', 'MitigationSetup', 'mitigate_run', 'write_mitigation']
 
 # %% ../nbs/06b_runs.ipynb #99c2f703
 def write_detect(rd, tab, summ:dict, norms, expl:pd.DataFrame, roc_cols:list, hist_cols:list):
@@ -196,10 +196,11 @@ def validate_run(run_path,                      # a run folder (or `memx.study.R
 # %% ../nbs/06b_runs.ipynb #9751d830
 ENC_KEYS = ('mean_top1_sim', 'fd', 'kid', 'fd_train', 'kid_train', 'fidelity_mean_auroc')
 
-def measure(run, x, conds, planted, source, n_samples:int, max_dist:float, vm=None, index=None,
+def measure(run, x, s:MitigationSetup, n_samples:int, max_dist:float, vm=None, index=None,
             threshold=None) -> dict:
-    "Pixel copy stats of `x` (C·n,1,S,S) of `conds` (C,), and encoder metrics if `vm` (encoder, classifier)."
-    out = copy_summary(copy_table(run.data, x, conds, planted, source, n_samples, max_dist))
+    "Pixel copy stats of `x` (C·n,1,S,S) of `s.conds` (C,), and encoder metrics if `vm` (encoder, classifier)."
+    conds, planted = s.conds, s.planted
+    out = copy_summary(copy_table(run.data, x, conds, planted, s.source, n_samples, max_dist))
     if vm is None: return out
     ev = evaluate_generations(run.data, x, [k for k in conds for _ in range(n_samples)], *vm,
                               threshold=threshold, index=index)
@@ -219,8 +220,22 @@ def _trained(path, base) -> tuple:
     else: meth, knob = cfg.name, float('nan')
     return meth, knob, load_trained(path, device=next(base.model.parameters()).device)
 
+# %% ../nbs/06b_runs.ipynb #4970fcb6
+@dataclass
+class MitigationSetup:
+    "What every row of `mitigate_run` shares: the evaluation conditions, their detection and flags."
+    conds: list            # (C,) condition strings: planted first, then controls
+    planted: np.ndarray    # (C,) bool
+    source: np.ndarray     # (C,) planted source row, -1 for controls
+    tok: torch.Tensor      # (C,L) token ids
+    msk: torch.Tensor      # (C,L) token mask
+    score: np.ndarray      # (C,) detection score (Wen's, `MitigateConfig.wen_n` seeds)
+    threshold: float       # flags at most `MitigateConfig.fpr` of calibration conditions
+    flag: np.ndarray       # (C,) score > threshold
+    l_target: dict         # {inference knob: l_target}
+
 # %% ../nbs/06b_runs.ipynb #91298cf7
-def _setup(r, c:MitigateConfig) -> dict:
+def _setup(r, c:MitigateConfig) -> MitigationSetup:
     "Evaluation conditions, their tokens, detection scores, threshold, flags and l_target values of run `r`."
     if r.cfg.variant != 'cfg':
         raise ValueError(f"{r.rd.path} was trained with variant {r.cfg.variant!r}: "
@@ -229,8 +244,7 @@ def _setup(r, c:MitigateConfig) -> dict:
     batch = lambda cs: r.data.vocab.batch(cs, max_len=r.data.max_len)
     (tok, msk), (ctok, cmsk) = batch(conds), batch(calibration_conditions(r.data, conds, c.n_calib, c.seed))
     score, th, lts = detection_setup(r.model, tok, msk, ctok, cmsk, c)
-    return dict(conds=conds, planted=planted, source=source, tok=tok, msk=msk, score=score, threshold=th,
-                flag=score > th, l_target=lts)
+    return MitigationSetup(conds, planted, source, tok, msk, score, th, score > th, lts)
 
 # %% ../nbs/06b_runs.ipynb #22ea7204
 def _cost(cost:dict, n:int) -> dict:
@@ -255,17 +269,17 @@ def mitigate_run(run,                          # a run folder (or `memx.study.Ru
     vm = vm if vm is not None or not encoder else validation_models(r, progress=progress)
     index = TrainingIndex(r.data, *vm) if vm is not None else None
     thr = calibrate_copy_threshold(index, 'encoder') if vm is not None else None
-    tok, msk, seeds = generation_rows(s['tok'], s['msk'], n, c.seed)   # the generation grid of every stage
-    flag, max_dist = torch.as_tensor(s['flag']).repeat_interleave(n, 0), copy_threshold(r.data)
+    tok, msk, seeds = generation_rows(s.tok, s.msk, n, c.seed)   # the generation grid of every stage
+    flag, max_dist = torch.as_tensor(s.flag).repeat_interleave(n, 0), copy_threshold(r.data)
     todo = ([('none', np.nan, r.model)] + [(m, k, r.model) for m in c.methods for k in c.knobs[m]]
             + [_trained(p, r) for p in trained])
     rows, gallery = [], {}
     for meth, knob, model in (progress_bar(todo) if progress else todo):
         x, cost = generate_with(model, meth if model is r.model else 'none', knob, tok, msk, seeds, c, flag,
-                                s['l_target'].get(knob))
+                                s.l_target.get(knob))
         rows.append(dict(method=meth, knob=knob,
-                         l_target=s['l_target'].get(knob, np.nan) if meth == 'inference' else np.nan,
-                         **measure(r, x, s['conds'], s['planted'], s['source'], n, max_dist, vm, index, thr),
+                         l_target=s.l_target.get(knob, np.nan) if meth == 'inference' else np.nan,
+                         **measure(r, x, s, n, max_dist, vm, index, thr),
                          **_cost(cost, len(seeds))))
         if meth == 'none' or model is not r.model or c.gallery.get(meth) == knob:
             gallery[meth if np.isnan(knob) else f'{meth} {knob:g}'] = x[::n]
@@ -280,10 +294,10 @@ def write_mitigation(r, df:pd.DataFrame, gallery:dict, s:dict, c:MitigateConfig,
     atomic_write_text(r.rd.results/'mitigate.csv', df.to_csv(index=False))
     save_json(mitigation_summary(df, s, c, trained), r.rd.results/'mitigate.json')
     save_figure(tradeoff_figure(df), r.rd.figures/'tradeoff.png', dpi=100)
-    rows = list(np.flatnonzero(s['planted'])) + list(np.flatnonzero(~np.asarray(s['planted']))[:4])
+    rows = list(np.flatnonzero(s.planted)) + list(np.flatnonzero(~np.asarray(s.planted))[:4])
     src = np.stack([r.data.images[k] / 127.5 - 1 if k >= 0 else np.full((r.data.size,) * 2, np.nan)
-                    for k in s['source'][rows]])
+                    for k in s.source[rows]])
     ax = plot_before_after({k: v[rows] for k, v in gallery.items()}, src,
-                           [('planted ' if s['planted'][i] else 'control ') + s['conds'][i][:28]
+                           [('planted ' if s.planted[i] else 'control ') + s.conds[i][:28]
                             for i in rows])
     save_figure(ax.figure, r.rd.figures/'mitigate_gallery.png', dpi=110)

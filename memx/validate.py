@@ -74,7 +74,7 @@ def match_copy_strength(images,                  # distinct training images (N,S
     pick = np.sort(np.random.default_rng(seed).choice(len(images), min(n, len(images)), replace=False))
     x, rows = as_images(images[pick]), []
     for t in strengths:
-        v = xray_augment(x, torch.Generator().manual_seed(seed), **augment_options(t))
+        v = xray_augment(x, torch.Generator().manual_seed(seed), augment_options(t))
         d = (v - x).pow(2).flatten(1).mean(1).sqrt()
         rows.append({'strength': float(t), 'median_dist': float(d.median()),
                      'median_ssim': float(ssim(v, x).median())})
@@ -98,7 +98,7 @@ def copy_pairs(images,                       # distinct images (N,S,S), N ≥ 2 
     rng = np.random.default_rng(seed)                       # each image viewed once before any twice
     b = np.r_[np.resize(rng.permutation(N), n_copy), np.resize(rng.permutation(N), n_distinct)]
     g, opts = torch.Generator().manual_seed(seed), augment_options(strength)
-    views = torch.cat([xray_augment(as_images(images[b[s:s + bs]]), g, **opts) for s in range(0, len(b), bs)])
+    views = torch.cat([xray_augment(as_images(images[b[s:s + bs]]), g, opts) for s in range(0, len(b), bs)])
     return {'b': b, 'copy': np.arange(len(b)) < n_copy, 'views': views, 'strength': strength, 'seed': seed}
 
 # %% ../nbs/05_validate.ipynb #dd6ac99b

@@ -18,24 +18,32 @@ from .data import FINDINGS
 from .similarity import pixel_nn, feature_nn, bank_view, as_images, gaussian_blur
 
 # %% auto #0
-__all__ = ['xray_augment', 'augment_options', 'NetConfig', 'SmallCNN', 'info_nce', 'data_key', 'train_encoder', 'encode',
-           'classifier_features', 'predict_labels', 'retrieval_accuracy', 'train_classifier', 'ExternalEncoder',
-           'load_external_encoder', 'save_net', 'load_net', 'validation_models']
+__all__ = ['AugmentConfig', 'xray_augment', 'augment_options', 'NetConfig', 'SmallCNN', 'info_nce', 'data_key', 'train_encoder',
+           'encode', 'classifier_features', 'predict_labels', 'retrieval_accuracy', 'train_classifier',
+           'ExternalEncoder', 'load_external_encoder', 'save_net', 'load_net', 'validation_models']
+
+# %% ../nbs/04a_valnets.ipynb #d911c8e9
+@dataclass
+class AugmentConfig(Config):
+    "The random edits of `xray_augment`, each drawn per image from its range (or up to its maximum)."
+    scale: tuple = (0.7, 1.)     # crop area share range
+    ratio: float = 1.15          # max aspect ratio of the crop
+    rot: float = 7.              # max rotation (degrees)
+    gamma: tuple = (0.8, 1.25)   # gamma range
+    contrast: tuple = (0.8, 1.2) # contrast factor range
+    p_blur: float = 0.3          # probability of a blur
+    blur: tuple = (0.3, 0.8)     # blur σ range (pixels)
+    noise: float = 0.03          # max std of the gaussian noise ([0,1] units)
 
 # %% ../nbs/04a_valnets.ipynb #2d0c0980
 def xray_augment(x,                           # images (B,1,S,S) in [-1,1]
                  g:torch.Generator|None=None, # generator of the random edits
-                 scale=(0.7, 1.),             # crop area share range
-                 ratio:float=1.15,            # max aspect ratio of the crop
-                 rot:float=7.,                # max rotation (degrees)
-                 gamma=(0.8, 1.25),           # gamma range
-                 contrast=(0.8, 1.2),         # contrast factor range
-                 p_blur:float=0.3,            # probability of a blur
-                 blur=(0.3, 0.8),             # blur σ range (pixels)
-                 noise:float=0.03             # max std of the gaussian noise ([0,1] units)
+                 aug:AugmentConfig|None=None  # the edits' ranges (default `AugmentConfig()`)
                 ) -> torch.Tensor:
     "Random views of `x` (B,1,S,S) in [-1,1]: resized crop, rotation, gamma, contrast, blur, noise; no flips."
-    B, dev = len(x), x.device
+    a, B, dev = aug or AugmentConfig(), len(x), x.device
+    scale, ratio, rot, gamma, contrast = a.scale, a.ratio, a.rot, a.gamma, a.contrast
+    p_blur, blur, noise = a.p_blur, a.blur, a.noise
     u = lambda lo, hi: (lo + (hi - lo) * torch.rand(B, generator=g)).to(dev)
     s, ar = u(*scale).sqrt(), torch.exp(u(-math.log(ratio), math.log(ratio)) / 2)
     sx, sy = (s * ar).clamp(max=1), (s / ar).clamp(max=1)
@@ -54,14 +62,14 @@ def xray_augment(x,                           # images (B,1,S,S) in [-1,1]
 
 # %% ../nbs/04a_valnets.ipynb #69344c66
 def augment_options(strength:float=1. # share of the default edits: 0 none, 1 `xray_augment`'s own
-                   ) -> dict:
-    "`xray_augment` options with every edit scaled by `strength` ≥ 0 (0: the identity, 1: the defaults)."
+                   ) -> AugmentConfig:
+    "`xray_augment`'s edits, each scaled by `strength` ≥ 0 (0: the identity, 1: the defaults)."
     if not strength >= 0: raise ValueError(f"strength must be ≥ 0, got {strength}")
-    d, t = {k: p.default for k, p in inspect.signature(xray_augment).parameters.items()}, strength
-    return {'scale': tuple(max(1 - t * (1 - v), 0.05) for v in d['scale']), 'ratio': d['ratio'] ** t,
-            'rot': d['rot'] * t, 'gamma': tuple(v ** t for v in d['gamma']),
-            'contrast': tuple(max(1 + t * (v - 1), 0.) for v in d['contrast']), 'p_blur': d['p_blur'],
-            'blur': tuple(max(v * t, 1e-3) for v in d['blur']), 'noise': d['noise'] * t}
+    d, t = AugmentConfig(), strength
+    return AugmentConfig(scale=tuple(max(1 - t * (1 - v), 0.05) for v in d.scale), ratio=d.ratio ** t,
+                         rot=d.rot * t, gamma=tuple(v ** t for v in d.gamma),
+                         contrast=tuple(max(1 + t * (v - 1), 0.) for v in d.contrast), p_blur=d.p_blur,
+                         blur=tuple(max(v * t, 1e-3) for v in d.blur), noise=d.noise * t)
 
 # %% ../nbs/04a_valnets.ipynb #26a6d46f
 @dataclass
@@ -139,8 +147,8 @@ def train_encoder(data,                      # an `XrayData` (its distinct train
                   width:int=16,              # CNN width
                   bs:int=64,                 # batch size
                   lr:float=3e-3,             # peak learning rate
-                  tau:float=0.1,             # InfoNCE temperature
-                  device=None) -> nn.Module: # training device (default: the best available)
+                  tau:float=0.1              # InfoNCE temperature
+                 ) -> nn.Module:             # trained on the best available device
     "A copy-detection encoder: InfoNCE of two `xray_augment` views of each distinct training image of `data`."
     bank, _ = bank_view(data)
     if len(bank) < 2: raise ValueError("train_encoder needs at least two distinct training images")
@@ -149,7 +157,7 @@ def train_encoder(data,                      # an `XrayData` (its distinct train
     def loss(model, idx, g):
         x = as_images(bank[idx]).to(next(model.parameters()).device)
         return info_nce(model(xray_augment(x, g)), model(xray_augment(x, g)), tau)
-    return _fit(m, len(bank), loss, progress, device)
+    return _fit(m, len(bank), loss, progress)
 
 # %% ../nbs/04a_valnets.ipynb #5e7bce78
 def _device(model:nn.Module) -> torch.device:
@@ -189,11 +197,11 @@ def retrieval_accuracy(encoder:nn.Module|None, # the encoder, or None for pixel 
                        seed:int=1,             # seed of the views
                        max_n:int=1024,         # at most this many queries
                        bs:int=256,             # batch size
-                       **aug) -> float:        # `xray_augment` options of the views
+                       aug:AugmentConfig|None=None) -> float: # the views' edits (default: `xray_augment`'s)
     "Share of `images`' views (≤ `max_n`) whose top-1 in the clean `images` is their source (None: pixel L2)."
     g = torch.Generator().manual_seed(seed)
     qi = np.sort(np.random.default_rng(seed).choice(len(images), min(max_n, len(images)), replace=False))
-    views = torch.cat([xray_augment(as_images(images[qi[s:s + bs]]), g, **aug)
+    views = torch.cat([xray_augment(as_images(images[qi[s:s + bs]]), g, aug)
                        for s in range(0, len(qi), bs)])
     if encoder is None: _, i = pixel_nn(views, images, k=1)
     else: _, i = feature_nn(encode(encoder, views, bs), encode(encoder, images, bs), k=1)
@@ -208,9 +216,8 @@ def train_classifier(data,               # an `XrayData` (distinct training imag
                      bs:int=64,          # batch size
                      lr:float=3e-3,      # peak learning rate
                      wd:float=0.05,      # AdamW weight decay
-                     aug:dict|None=None, # `xray_augment` options (default: its own)
-                     device=None         # training device (default: the best available)
-                    ) -> nn.Module:
+                     aug:AugmentConfig|None=None # `xray_augment`'s edits (default: its own)
+                    ) -> nn.Module:     # trained on the best available device
     "Multi-label finding classifier (masked BCE over `data.label_mask`) on `data`'s distinct training images."
     bank, src = bank_view(data)
     y, m = (torch.as_tensor(np.asarray(data.labels)[src]).float(),
@@ -218,13 +225,12 @@ def train_classifier(data,               # an `XrayData` (distinct training imag
     seed_everything(seed)
     clf = SmallCNN(NetConfig('classifier', width, len(FINDINGS), epochs, bs, lr, 0., wd, seed,
                              data_key(data)))
-    aug = aug or {}
     def loss(model, idx, g):
         dev = next(model.parameters()).device
-        logits = model(xray_augment(as_images(bank[idx]).to(dev), g, **aug))
+        logits = model(xray_augment(as_images(bank[idx]).to(dev), g, aug))
         l = F.binary_cross_entropy_with_logits(logits, y[idx].to(dev), reduction='none') * m[idx].to(dev)
         return l.sum() / m[idx].sum().clamp_min(1)
-    return _fit(clf, len(bank), loss, progress, device)
+    return _fit(clf, len(bank), loss, progress)
 
 # %% ../nbs/04a_valnets.ipynb #0849a9d5
 class ExternalEncoder(nn.Module):
@@ -326,7 +332,7 @@ def validation_models(run,                # with `.rd` (its `RunDir`) and `.data
         m, src = ((None, None) if retrain
                   else _matching_net([path] + others, (ep, width, seed, key), device))
         if m is None:
-            m = fit(run.data, epochs=ep, seed=seed, progress=progress, width=width, device=device)
+            m = fit(run.data, epochs=ep, seed=seed, progress=progress, width=width).to(default_device(device))
             save_net(m, path)
         elif src != path:
             for s in (src, src.with_suffix('.json')):
