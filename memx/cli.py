@@ -77,8 +77,8 @@ def memx_detect(run:str,                  # run folder written by `memx-train` (
                 steps:int=SAMPLING.steps, # sampling steps (the `wen_kall_*` columns average all of them)
                 seed:int=SAMPLING.seed):  # seed of the choice of controls and of the noises
     "Score a run's planted & control conditions for memorization → results/detect.{csv,json}, figures/*.png."
-    tab, s = detect_run(run, DetectConfig(controls, quick=quick, sampling=SamplingConfig(steps=steps, seed=seed)),
-                        uncond_run)
+    sampling = SamplingConfig(steps=steps, seed=seed)
+    tab, s = detect_run(run, DetectConfig(controls, quick=quick, sampling=sampling), uncond_run)
     print(pd.DataFrame(s['detectors']).T[['auc', 'tpr@1%fpr', 'forwards', 'seconds']]
           .to_string(float_format='%.3f'))
     ratio = s['carlini_over_wen_k1_n1']

@@ -15,8 +15,8 @@ from fastai.callback.core import Callback, CancelBatchException
 from fastprogress.fastprogress import progress_bar
 from .data import PAD, NULL
 from .testbed import control_conditions
-from .model import (SAMPLING, SamplingConfig, SamplingFields, CondUNet, make_scheduler, cfg_eps, sample, guidance_norm, _init_noise,
-                        first_step)
+from .model import (SAMPLING, SamplingConfig, SamplingFields, CondUNet, make_scheduler, cfg_eps, sample,
+                        guidance_norm, _init_noise, first_step)
 from .train import TrainConfig, DDPMCallback, FILTER_RULES, unwrap, skipped, q_sample
 from .similarity import pixel_nn
 from .detect import wen_scores
@@ -490,7 +490,7 @@ def plot_before_after(columns:dict,    # {title: generations (R,1,S,S) in [-1,1]
 
 # %% ../nbs/06_mitigate.ipynb #1511df6a
 def mitigation_summary(df:pd.DataFrame, s, c:MitigateConfig, trained=()) -> dict:
-    "JSON summary of a `mitigate_run` table and its setup `s` (conditions, flags, l_target): metrics, changes."
+    "JSON summary of a `mitigate_run` table and its setup `s` (a `MitigationSetup`): metrics, changes."
     lab = lambda r: r.method if np.isnan(r.knob) else f'{r.method}@{r.knob:g}'
     summ = {lab(r): {k: v for k, v in r._asdict().items() if k not in ('method', 'knob')}
             for r in df.itertuples(index=False)}

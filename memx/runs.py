@@ -179,7 +179,8 @@ def validate_run(run_path,                      # a run folder (or `memx.study.R
     ev.pop('memorization_rate_per_condition')
     st = score_similarity_stats(tab, index.metrics)
     summ = {'run': str(run.rd.path), 'n_conditions': len(conds), 'n_planted': int(planted.sum()),
-            'n_gen': n_gen, 'steps': sp.steps, 'guidance': sp.guidance, 'sampler': sp.sampler, 'seed': sp.seed,
+            'n_gen': n_gen, 'steps': sp.steps, 'guidance': sp.guidance, 'sampler': sp.sampler,
+            'seed': sp.seed,
             'q': q,
             'score': 'wen_k1_n1', 'score_from': score_from, 'thresholds': thr,
             'planted_nn_is_source': float(tab.nn_is_source[tab.planted].mean()) if planted.any() else None,
@@ -198,7 +199,7 @@ ENC_KEYS = ('mean_top1_sim', 'fd', 'kid', 'fd_train', 'kid_train', 'fidelity_mea
 
 def measure(run, x, s:MitigationSetup, n_samples:int, max_dist:float, vm=None, index=None,
             threshold=None) -> dict:
-    "Pixel copy stats of `x` (C·n,1,S,S) of `s.conds` (C,), and encoder metrics if `vm` (encoder, classifier)."
+    "Pixel copy stats of `x` (C·n,1,S,S) of `s.conds` (C,), encoder metrics if `vm` (encoder, classifier)."
     conds, planted = s.conds, s.planted
     out = copy_summary(copy_table(run.data, x, conds, planted, s.source, n_samples, max_dist))
     if vm is None: return out
