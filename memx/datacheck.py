@@ -10,10 +10,11 @@ import numpy as np, pandas as pd
 from .data import (FINDINGS, DataConfig, chexpert_csv, read_chexpert_csv, meta_issues, select_images,
                    chexpert_labels)
 from .dataset import load_chexpert, skip_kind
+from .similarity import duplicate_groups
 
 # %% auto #0
-__all__ = ['OPTIONS', 'csv_counts', 'finding_counts', 'error_reasons', 'image_issues', 'check_problems', 'check_data',
-           'check_text']
+__all__ = ['NEAR_TOL', 'OPTIONS', 'csv_counts', 'finding_counts', 'error_reasons', 'image_issues', 'check_problems',
+           'duplicate_audit', 'check_data', 'check_text']
 
 # %% ../nbs/01c_datacheck.ipynb #33f44c19
 def csv_counts(df:pd.DataFrame) -> dict:
@@ -78,6 +79,25 @@ def check_problems(rep:dict,            # a report without its problems
         out += [f"{v['n']:,} row(s) with {k}" for k, v in rep['metadata'].items()]
     return out
 
+# %% ../nbs/01c_datacheck.ipynb #8dca042f
+NEAR_TOL = 0.03   # near duplicates: loaded images within this RMS distance ([-1, 1] units) of each other
+
+def duplicate_audit(data,               # the loaded `XrayData` (every split)
+                    full:pd.DataFrame,  # the CSV table it was selected from
+                    tol:float=NEAR_TOL, # near duplicates: RMS pixel distance at most this, in [-1, 1] units
+                    n_show:int=5        # largest groups listed, by path
+                   ) -> dict:
+    "Paths listed twice in the CSV, identical images under several paths, near duplicates: counts and groups."
+    twice = full.Path[full.Path.duplicated(keep=False)]
+    ims, paths = np.asarray(data.images), data.df.Path.to_numpy()
+    exact = duplicate_groups(ims)
+    key = {i: k for k, g in enumerate(exact) for i in g}           # a near group of copies only is not near
+    near = [g for g in duplicate_groups(ims, tol) if len({key.get(i, -1 - i) for i in g}) > 1]
+    show = lambda gs: [[str(paths[i]) for i in g] for g in sorted(gs, key=len, reverse=True)[:n_show]]
+    return {'same_path': {'n': int(twice.nunique()), 'rows': int(len(twice)), 'paths': sorted(set(twice))[:20]},
+            'identical': {'groups': len(exact), 'images': sum(map(len, exact)), 'largest': show(exact)},
+            'near': {'groups': len(near), 'images': sum(map(len, near)), 'tol': tol, 'largest': show(near)}}
+
 # %% ../nbs/01c_datacheck.ipynb #0d4227a2
 OPTIONS = ('size', 'frontal_only', 'view', 'uncertain', 'n', 'inverted', 'max_missing')   # reported
 
@@ -96,7 +116,7 @@ def check_data(cfg:DataConfig,       # the data a study would load: root, csv, s
            'findings': finding_counts(loaded, cfg.uncertain).to_dict('records'),
            **image_issues(data.manifest if data else {}, cfg.inverted), 'metadata': meta_issues(full, cfg),
            'cache': {k: data.manifest.get(k) for k in ('folder', 'reused', 'decoded')} if data else {},
-           'warnings': warns}
+           'duplicates': duplicate_audit(data, full) if data else {}, 'warnings': warns}
     return rep | {'problems': check_problems(rep, cfg.max_missing, err, strict)}
 
 # %% ../nbs/01c_datacheck.ipynb #21a315ed
@@ -133,12 +153,26 @@ def _issue_lines(rep:dict) -> list[str]:
     return out + [f"metadata: {d['n']:,} row(s) with {k} (values {d['examples']})"
                   for k, d in rep['metadata'].items()]
 
+# %% ../nbs/01c_datacheck.ipynb #980ffa09
+def _duplicate_lines(rep:dict) -> list[str]:
+    "The duplication audit in words, with the largest groups."
+    d = rep.get('duplicates')
+    if not d: return []
+    s, e, n = d['same_path'], d['identical'], d['near']
+    out = [f"duplicates: {s['n']:,} path(s) listed twice · {e['groups']:,} group(s) of identical images "
+           f"({e['images']:,} images) · {n['groups']:,} near-duplicate group(s) (RMS ≤ {n['tol']:g}, "
+           f"{n['images']:,} images)"]
+    for name, g in (('identical', e), ('near', n)):
+        out += [f"  {name}: " + ' = '.join(_examples(grp, rep['root'], len(grp))).replace('    ', '')
+                for grp in g['largest']]
+    return out
+
 # %% ../nbs/01c_datacheck.ipynb #38a19cfc
 def check_text(rep:dict) -> str:
     "The report of `check_data` as lines for a terminal: summary, findings, problems, cache, verdict."
     out = _summary_lines(rep) + ['']
     if rep['findings']: out += [pd.DataFrame(rep['findings']).to_string(index=False), '']
-    out += _issue_lines(rep)
+    out += _issue_lines(rep) + _duplicate_lines(rep)
     if cc := rep['cache']:
         done = 'reused' if cc['reused'] else f"{cc['decoded']:,} decoded"
         out.append(f"cache {cc['folder']} ({done})")

@@ -4,32 +4,28 @@
 
 # %% ../nbs/06_mitigate.ipynb #924f3a0c
 from __future__ import annotations
-import hashlib, math, time
+import math, time, numpy as np, pandas as pd, torch
 from collections import deque
 from dataclasses import dataclass, field
-import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
+from fastai.callback.core import Callback, CancelBatchException
 from .core import (Config, RunDir, atomic_write, save_json, WEN_SEED_OFFSET, CALIB_SEED_OFFSET,
                        EMB_NOISE_SEED_OFFSET, label)
-from fastai.callback.core import Callback, CancelBatchException
-from fastprogress.fastprogress import progress_bar
 from .data import PAD, NULL
 from .testbed import control_conditions
 from .model import (SAMPLING, SamplingConfig, SamplingFields, CondUNet, make_scheduler, cfg_eps, sample,
                         guidance_norm, _init_noise, first_step)
 from .train import TrainConfig, DDPMCallback, FILTER_RULES, unwrap, skipped, q_sample
-from .similarity import pixel_nn
 from .detect import wen_scores
-from .metrics import threshold_at_fpr, auc_tpr
-from .validate import frechet_distance
+from .metrics import threshold_at_fpr
+from .similarity import duplicate_groups
 
 # %% auto #0
 __all__ = ['METHODS', 'opt_positions', 'read_timestep', 'optimize_condition', 'generation_norms', 'calibrate_l_target',
-           'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'duplicate_groups', 'dedup_rows',
-           'filter_weights', 'training_norms', 'MemFilter', 'mem_filter_callbacks', 'condition_keys',
-           'filter_precision_recall', 'MitigateConfig', 'delayed_guidance', 'method_guidance', 'generate_with',
-           'calibration_conditions', 'detection_setup', 'plot_tradeoff', 'tradeoff_figure', 'plot_before_after',
-           'mitigation_summary', 'MitigationBench']
+           'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'dedup_rows', 'filter_weights', 'training_norms',
+           'MemFilter', 'mem_filter_callbacks', 'condition_keys', 'filter_precision_recall', 'MitigateConfig',
+           'delayed_guidance', 'method_guidance', 'generate_with', 'calibration_conditions', 'detection_setup',
+           'plot_tradeoff', 'tradeoff_figure', 'plot_before_after', 'mitigation_summary', 'MitigationBench']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -154,29 +150,6 @@ def noisy_embeddings(model:CondUNet,
     z = torch.stack([torch.randn(emb.shape[1:], generator=torch.Generator().manual_seed(int(s)))
                      for s in seeds]).to(emb)
     return emb + sigma * z * opt_positions(tokens, mask)[..., None].to(emb)
-
-# %% ../nbs/06_mitigate.ipynb #bd772284
-def duplicate_groups(images,       # uint8 images (N,S,S)
-                     tol:float=0., # 0: byte-identical; else RMS pixel distance in [-1,1] units
-                     k:int=32      # near duplicates are searched among each image's k nearest
-                    ) -> list[list[int]]:
-    "Groups (≥ 2 rows each) of duplicate `images`, joined transitively."
-    x = np.asarray(images)
-    parent = list(range(len(x)))
-    def root(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-    if tol == 0:
-        first = {}
-        for i, im in enumerate(x): parent[i] = first.setdefault(hashlib.sha1(im.tobytes()).digest(), i)
-    else:
-        d, nn = pixel_nn(x, x, k=min(k, len(x)))
-        for a, b in zip(*np.nonzero((d <= tol).numpy())): parent[root(a)] = root(int(nn[a, b]))
-    groups = {}
-    for i in range(len(x)): groups.setdefault(root(i), []).append(i)
-    return [g for g in groups.values() if len(g) > 1]
 
 # %% ../nbs/06_mitigate.ipynb #92ce5bd5
 def dedup_rows(data, tol:float=0., split:str='train') -> np.ndarray:

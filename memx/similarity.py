@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_similarity.ipynb #f6948a07
 from __future__ import annotations
-import numpy as np, pandas as pd, torch
+import hashlib, numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
 
@@ -12,7 +12,7 @@ from fastprogress.fastprogress import progress_bar
 __all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'copy_threshold', 'image_thresholds', 'as_images',
            'RowView', 'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies',
            'copy_share', 'copy_table', 'copy_summary', 'one_image_share', 'memorized', 'ssim_threshold',
-           'copy_evidence', 'plot_copies']
+           'copy_evidence', 'duplicate_groups', 'plot_copies']
 
 # %% ../nbs/02a_similarity.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -290,6 +290,29 @@ def copy_evidence(images,         # generations (C,m,1,S,S) or (C,m,S,S) in [-1,
     s = ssim(flat, np.asarray(data.images[nn])).numpy()
     out = {'dist': d, 'nn': nn, 'ssim': s, 'copy': _below(d, nn, max_dist) & (s > min_ssim)}
     return {k: v.reshape(C, m) for k, v in out.items()}
+
+# %% ../nbs/02a_similarity.ipynb #bd772284
+def duplicate_groups(images,       # uint8 images (N,S,S)
+                     tol:float=0., # 0: byte-identical; else RMS pixel distance in [-1,1] units
+                     k:int=32      # near duplicates are searched among each image's k nearest
+                    ) -> list[list[int]]:
+    "Groups (≥ 2 rows each) of duplicate `images`, joined transitively."
+    x = np.asarray(images)
+    parent = list(range(len(x)))
+    def root(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+    if tol == 0:
+        first = {}
+        for i, im in enumerate(x): parent[i] = first.setdefault(hashlib.sha1(im.tobytes()).digest(), i)
+    else:
+        d, nn = pixel_nn(x, x, k=min(k, len(x)))
+        for a, b in zip(*np.nonzero((d <= tol).numpy())): parent[root(a)] = root(int(nn[a, b]))
+    groups = {}
+    for i in range(len(x)): groups.setdefault(root(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
 
 # %% ../nbs/02a_similarity.ipynb #4ebfa734
 def plot_copies(x,                 # generations (C·n,1,S,S) in [-1,1], condition-major
