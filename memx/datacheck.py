@@ -94,7 +94,8 @@ def duplicate_audit(data,               # the loaded `XrayData` (every split)
     key = {i: k for k, g in enumerate(exact) for i in g}           # a near group of copies only is not near
     near = [g for g in duplicate_groups(ims, tol) if len({key.get(i, -1 - i) for i in g}) > 1]
     show = lambda gs: [[str(paths[i]) for i in g] for g in sorted(gs, key=len, reverse=True)[:n_show]]
-    return {'same_path': {'n': int(twice.nunique()), 'rows': int(len(twice)), 'paths': sorted(set(twice))[:20]},
+    return {'same_path': {'n': int(twice.nunique()), 'rows': int(len(twice)),
+                          'paths': sorted(set(twice))[:20]},
             'identical': {'groups': len(exact), 'images': sum(map(len, exact)), 'largest': show(exact)},
             'near': {'groups': len(near), 'images': sum(map(len, near)), 'tol': tol, 'largest': show(near)}}
 

@@ -371,12 +371,12 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
     if method not in ('none', 'trailing') + METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {('none', 'trailing') + METHODS}")
     xs, cost = [], dict(seconds=0., opt_seconds=0., n_opt=0, opt_evals=0)
-    kw = dict(steps=c.steps, sampler=c.sampler, guidance=method_guidance(model, method, knob, c))
+    sp = c.sampling
+    kw = dict(steps=sp.steps, sampler=sp.sampler, guidance=method_guidance(model, method, knob, c))
     for i in range(0, len(tokens), c.bs):
         tk, mk, sd, t0 = tokens[i:i + c.bs], mask[i:i + c.bs], seeds[i:i + c.bs], time.perf_counter()
         if method == 'inference':
-            x, info = mitigated_sample(model, tk, mk, sd, l_target, flag[i:i + c.bs], c.sampling, c.lr,
-                                       c.max_steps)
+            x, info = mitigated_sample(model, tk, mk, sd, l_target, flag[i:i + c.bs], sp, c.lr, c.max_steps)
             cost['opt_seconds'] += info['opt_seconds']
             cost['n_opt'] += int(info['flag'].sum())
             cost['opt_evals'] += 0 if info['hist'] is None else info['hist'].shape[1] * len(info['hist'])

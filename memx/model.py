@@ -249,8 +249,8 @@ class SamplingFields:
     @property
     def sampling(self) -> SamplingConfig:
         "The sampling settings of this config, as every function that samples takes them."
-        return SAMPLING.replace(steps=self.steps, sampler=self.sampler, guidance=float(self.guidance),
-                                seed=int(self.seed))
+        return SamplingConfig(steps=self.steps, sampler=self.sampler, guidance=float(self.guidance),
+                              seed=int(self.seed))
 
 # %% ../nbs/02_model.ipynb #cebe7ec6
 def make_scheduler(cfg:ModelConfig,                # the model's schedule (T, β schedule, prediction type)
