@@ -10,7 +10,7 @@ from .valnets import encode, data_key, save_net, load_net
 from .privacy import (PrivacyConfig, patient_images, train_verifier, calibrate_verifier, member_link_rate,
                           reid_generations, privacy_rates, linked_by_copy, plot_privacy, privacy_table)
 from .similarity import copy_evidence
-from .benchmark import copy_rule_thresholds, main_detectors
+from .benchmark import copy_rule_thresholds, main_detectors, copy_detectors, EMPIRICAL, WITHIN
 from .benchstudy import plot_arm_scores
 from .study import prepare_data
 from .benchstudy import (BenchConfig, seed_config, fresh_data, bench_tables, bench_summary,
@@ -119,6 +119,10 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
         atomic_write_text(root/'results'/'explanation.csv', ex.to_csv(index=False))
     save_figure(plot_comparison_rocs(tabs, main_detectors(bc.scoring)), root/'figures'/'bench_roc.png',
                 dpi=130)
+    if bc.scoring.copy_aware:   # the copy-aware detectors beside Wen's reading and the baselines
+        dets = ['wen_read', *copy_detectors(bc.scoring), 'nn', 'arm_rate']
+        save_figure(plot_comparison_rocs(tabs, dets, (EMPIRICAL, WITHIN), size=3.4),
+                    root/'figures'/'bench_roc_copy.png', dpi=130)
     s0 = bc.seeds[0]
     t0, (_, i0, x0), th = tabs[s0], loaded[s0], _calibrated_thresholds(bt, {s0: loaded[s0][1]}, s0)
     save_figure(plot_arm_scores(t0, det, th.get(det)), root/'figures'/'bench_arm_scores.png', dpi=130)

@@ -5,28 +5,30 @@
 # %% ../nbs/04b_benchmark.ipynb #e0556234
 from __future__ import annotations
 from dataclasses import dataclass, field
+from functools import partial
 import numpy as np, pandas as pd, torch
 from scipy.stats import spearmanr, binomtest
 from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label, ticker
 from .model import SAMPLING, SamplingFields, SPACINGS, generate, x0_clip_share
 from .testbed import control_conditions, novel_conditions
 from .similarity import (copy_threshold, ssim_threshold, image_thresholds, copy_evidence, one_image_share,
-                             plot_copies, nearest_training, ssim)
+                             plot_copies, nearest_training, ssim, x0_copy_scores)
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from .data import FINDINGS
 from .detect import (token_significance, step_features, step_norms, wen_scores, score_columns, carlini_scores,
-                     nn_scores, loss_scores)
+                     nn_scores, loss_scores, noise_readings, count_forwards)
 from .metrics import threshold_at_fpr, fp_allowed, auc_tpr, bootstrap_auc_tpr
 from .mitigate import calibration_conditions
 
 # %% auto #0
-__all__ = ['ARMS', 'EMPIRICAL', 'WITHIN', 'DUPLICATED', 'COMPARISONS', 'READ_TS', 'COPY_RULES', 'EXPLAINED', 'arm_conditions',
-           'comparison_groups', 'compare_one', 'compare', 'fit_combination', 'combine_loso', 'arm_rate_loso',
-           'choose_reading', 'copy_rule_thresholds', 'BenchScoring', 'one_step_features', 'bench_detectors',
-           'main_detectors', 'wen_columns', 'reading_columns', 'baseline_columns', 'truth_columns', 'control_columns',
-           'heldout_copy_share', 'design_stats', 'trigger_tokens', 'explanation_columns', 'score_parts',
-           'score_conditions', 'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates']
+__all__ = ['ARMS', 'EMPIRICAL', 'WITHIN', 'DUPLICATED', 'COMPARISONS', 'READ_TS', 'COPY_RULES', 'X0_TS', 'X0_DETECTORS',
+           'EXPLAINED', 'arm_conditions', 'comparison_groups', 'compare_one', 'compare', 'fit_combination',
+           'combine_loso', 'arm_rate_loso', 'choose_reading', 'copy_rule_thresholds', 'BenchScoring',
+           'one_step_features', 'bench_detectors', 'main_detectors', 'copy_features', 'copy_detectors', 'wen_columns',
+           'reading_columns', 'baseline_columns', 'x0_columns', 'fast_columns', 'copy_columns', 'truth_columns',
+           'control_columns', 'heldout_copy_share', 'design_stats', 'trigger_tokens', 'explanation_columns',
+           'score_parts', 'score_conditions', 'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates']
 
 # %% ../nbs/04b_benchmark.ipynb #13d30450
 ARMS = ('A', 'B', 'C', 'D', 'E', 'F')   # planted A–D, ordinary training conditions E, novel conditions F
@@ -166,24 +168,29 @@ def arm_rate_loso(tabs:dict,            # {training seed: scored table}
     return out
 
 # %% ../nbs/04b_benchmark.ipynb #438f2c6b
-def choose_reading(tabs:dict,           # {training seed: table with `wen_t{t}` columns}
+def choose_reading(tabs:dict,           # {training seed: table with `{prefix}_t{t}` columns}
                    ts,                  # the timesteps read
                    default:int,         # the timestep read where no other seed has a memorized condition
-                   name:str='wen_read'  # the new column
+                   name:str='wen_read', # the new column
+                   prefix:str='wen'     # the read columns are `{prefix}_t{t}`
                   ) -> tuple:
     "Tables with `name`: each seed's score at the timestep of best AUC on the other seeds; {seed: t}."
     out, chosen = {}, {}
     for s, t in tabs.items():
         rest = {r: o for r, o in tabs.items() if r != s}
-        aucs = {u: compare_one(rest, EMPIRICAL, f'wen_t{u}', n_boot=1)['auc'] for u in ts} if rest else {}
+        auc = lambda u: compare_one(rest, EMPIRICAL, f'{prefix}_t{u}', n_boot=1)['auc']
+        aucs = {u: auc(u) for u in ts} if rest else {}
         aucs = {u: a for u, a in aucs.items() if a is not None}
         chosen[s] = max(aucs, key=aucs.get) if aucs else default
-        out[s] = t.assign(**{name: t[f'wen_t{chosen[s]}']})
+        out[s] = t.assign(**{name: t[f'{prefix}_t{chosen[s]}']})
     return out, chosen
 
 # %% ../nbs/04b_benchmark.ipynb #42314066
 READ_TS = (999, 979, 959, 939, 919, 879, 839, 799)   # noise levels of the reading: ᾱ from 2.4e-9 to 0.094
 COPY_RULES = ('image', 'global')
+
+# %% ../nbs/04b_benchmark.ipynb #584d0e35
+X0_TS = (899, 799, 699, 599)   # where x̂0(x_T, c) is read: ᾱ from 0.024 to 0.34 (SNR 0.025 to 0.52)
 
 # %% ../nbs/04b_benchmark.ipynb #ae20a45b
 def copy_rule_thresholds(data,          # the `XrayData` the model was trained on
@@ -207,6 +214,10 @@ class BenchScoring(SamplingFields, Config):
     k: int = 5                           # first steps of the multi-step Wen score
     read_ts: list[int] = field(default_factory=lambda: list(READ_TS)) # Wen's k = 1 score also read at these t
     one_step: bool = True                # also the angle, attention entropy and step-1→2 change (combined)
+    copy_aware: bool = True              # also x̂0 readings, short-schedule retrieval, `copy_combined`
+    x0_ts: list[int] = field(default_factory=lambda: list(X0_TS)) # x̂0(x_T, c) and the angle read at these t
+    fast_steps: int = 4                  # sampling steps of the short-schedule generate-and-retrieve
+    fast_n: int = 4                      # its generations per condition
     explain: bool = True                 # the most significant token of each planted condition (A–C)
     steps: int = SAMPLING.steps          # sampling steps
     guidance: float = SAMPLING.guidance  # CFG scale of the generations and trajectories (the headline truth)
@@ -232,13 +243,29 @@ def bench_detectors(sc:BenchScoring) -> list[str]:
     "The detector columns a benchmark table holds (Wen's, no-CFG, the one-step ones, the baselines, the arm)."
     k, n = sc.k, sc.n
     return (['wen_k1_n1', f'wen_k1_n{n}', 'wen_read', f'wen_k{k}_n1', f'wen_k{k}_n{n}', f'nocfg_k{k}_n{n}']
-            + one_step_features(sc)[1:] + ['combined'] * sc.one_step + ['carlini', 'nn', 'loss', 'arm_rate'])
+            + one_step_features(sc)[1:] + ['combined'] * sc.one_step + copy_detectors(sc)
+            + ['carlini', 'nn', 'loss', 'arm_rate'])
 
 # %% ../nbs/04b_benchmark.ipynb #7723da6e
 def main_detectors(sc:BenchScoring) -> list[str]:
     "The detectors figures and headlines show: Wen's first step, reading and strongest, no-CFG, combined, …"
     return (['wen_k1_n1', 'wen_read', f'wen_k{sc.k}_n{sc.n}', f'nocfg_k{sc.k}_n{sc.n}']
-            + ['combined'] * sc.one_step + ['carlini', 'nn', 'loss', 'arm_rate'])
+            + ['combined'] * sc.one_step
+            + ['carlini', 'nn', 'loss', 'arm_rate'])
+
+# %% ../nbs/04b_benchmark.ipynb #117d8da9
+X0_DETECTORS = {'x0_retr': 'retr', 'x0_agree': 'agree', 'x0_xsim': 'xsim', 'angle_low': 'angle'}   # col: read
+
+def copy_features(sc:BenchScoring) -> list[str]:
+    "The columns `copy_combined` combines: Wen's reading, the x̂0 readings, the angle, one short generation."
+    return ['wen_read', *X0_DETECTORS, f'fast{sc.fast_steps}_n1'] if sc.copy_aware else []
+
+# %% ../nbs/04b_benchmark.ipynb #069ec3bd
+def copy_detectors(sc:BenchScoring) -> list[str]:
+    "The copy-aware detectors: x̂0 retrieval, agreement, cross-seed similarity, angle, short retrieval."
+    f = f'fast{sc.fast_steps}_n'
+    return (list(X0_DETECTORS) + [f'{f}1'] + [f'{f}{sc.fast_n}'] * (sc.fast_n > 1)
+            + ['copy_combined']) if sc.copy_aware else []
 
 # %% ../nbs/04b_benchmark.ipynb #ffc222bd
 def wen_columns(model,            # a `CondUNet`
@@ -283,6 +310,56 @@ def baseline_columns(model,           # a `CondUNet`
     loss = np.full(len(conds), np.nan)
     if len(has): loss[has] = loss_scores(model, data, [conds[i] for i in has], seed=sc.seed)
     return {'carlini': carlini_scores(x, max_dist), 'nn': nn_scores(x, data), 'loss': loss}
+
+# %% ../nbs/04b_benchmark.ipynb #44d017c0
+def x0_columns(model,            # a `CondUNet`
+               tokens,           # conditions (C,L) token ids
+               mask,             # (C,L) True on real tokens
+               data,             # its training `XrayData` (the bank of retrieval)
+               sc:BenchScoring,  # the scoring settings (`n` noise seeds)
+               seed:int,         # first noise seed
+               t:int             # the timestep x_T is read at
+              ) -> dict:
+    "x̂0(x_T, c) at `t`: bank retrieval, seeds' agreement, cross-seed similarity; angle: {name_t{t}: (C,)}."
+    r = noise_readings(model, tokens, mask, sc.n, sc.sampling.replace(seed=seed), t=t, bs=sc.bs)
+    return ({f'{k}_t{t}': v for k, v in x0_copy_scores(r['x0'], data).items()}
+            | {f'angle_t{t}': r['angle'].mean(1)})
+
+# %% ../nbs/04b_benchmark.ipynb #2d968dd1
+def fast_columns(model,            # a `CondUNet`
+                 tokens,           # conditions (C,L) token ids
+                 mask,             # (C,L) True on real tokens
+                 data,             # its training `XrayData`
+                 sc:BenchScoring,  # the scoring settings (`fast_steps`, `fast_n`, guidance)
+                 rule,             # the copy rule's pixel threshold: a number, or per row
+                 seed:int          # first noise seed
+                ) -> dict:
+    "Generate-and-retrieve on a short schedule: share of 1 and of `fast_n` generations copying one image."
+    sp = sc.sampling.replace(steps=sc.fast_steps, seed=seed)
+    x = generate(model, tokens, mask, sc.fast_n, sp, bs=sc.bs)
+    d, nn = nearest_training(x.flatten(0, 1), data)
+    d, nn = d.reshape(len(x), -1), nn.reshape(len(x), -1)
+    ratio = d / (np.asarray(rule)[nn] if np.ndim(rule) else rule)
+    score = lambda k: one_image_share(d[:, :k], nn[:, :k], rule) - 1e-3 * np.median(ratio[:, :k], 1)
+    return {f'fast{sc.fast_steps}_n{k}': score(k) for k in sorted({1, sc.fast_n})}
+
+# %% ../nbs/04b_benchmark.ipynb #60c67f87
+def copy_columns(model,            # a `CondUNet`
+                 tokens,           # conditions (C,L) token ids
+                 mask,             # (C,L) True on real tokens
+                 data,             # its training `XrayData`
+                 sc:BenchScoring,  # the scoring settings
+                 rule,             # the copy rule's pixel threshold: a number, or per row
+                 seed:int          # first noise seed
+                ) -> tuple:
+    "The copy-aware columns, and the UNet evaluations per condition each reading counted: (columns, evals)."
+    cols, evals, C = {}, {}, len(tokens)
+    for t in sc.x0_ts:
+        with count_forwards(model) as c: cols |= x0_columns(model, tokens, mask, data, sc, seed, t)
+        evals[f'x0_t{t}'] = c['forwards'] / C
+    with count_forwards(model) as c: cols |= fast_columns(model, tokens, mask, data, sc, rule, seed)
+    per_gen = c['forwards'] / C / sc.fast_n
+    return cols, evals | {f'fast{sc.fast_steps}_n{k}': per_gen * k for k in {1, sc.fast_n}}
 
 # %% ../nbs/04b_benchmark.ipynb #b139de69
 def truth_columns(x,               # generations (C,m,1,S,S) in [-1,1]
@@ -372,7 +449,7 @@ def explanation_columns(model,           # a `CondUNet`
 # %% ../nbs/04b_benchmark.ipynb #72d053da
 def score_parts(sc:BenchScoring) -> int:
     "How many parts `score_conditions` reports: the truth at each guidance, three score sets, calibration…"
-    return 6 + len([g for g in sc.truth_guidances if g != sc.guidance])
+    return 6 + sc.copy_aware + len([g for g in sc.truth_guidances if g != sc.guidance])
 
 # %% ../nbs/04b_benchmark.ipynb #44176983
 def score_conditions(model,           # a trained `CondUNet`
@@ -392,8 +469,8 @@ def score_conditions(model,           # a trained `CondUNet`
     truth = lambda x: truth_columns(x, data, tab.source, rule, min_ssim, sc.share)
     gs = [g for g in sc.truth_guidances if g != sc.guidance]
     tick = ticker(report, score_parts(sc))
-    x = gen(sc.guidance)
-    cols = truth(x)
+    with count_forwards(model) as c: x = gen(sc.guidance)
+    cols, evals = truth(x), {'generation': c['forwards'] / len(conds) / sc.m}
     tick()
     for g in gs:
         cols |= {f'{k}_g{g:g}': v for k, v in truth(gen(g)).items() if k in ('share', 'memorized', 'nn_dist')}
@@ -401,11 +478,16 @@ def score_conditions(model,           # a trained `CondUNet`
     ex = explanation_columns(model, data, tab, sc, wen_seed) if sc.explain else {}
     tick()
     cols |= control_columns(data, tab.source, own)
-    parts = (lambda: wen_columns(model, tok, msk, sc, wen_seed),
-             lambda: reading_columns(model, tok, msk, sc, wen_seed),
-             lambda: baseline_columns(model, data, conds, sc, max_dist))
+    parts = (partial(wen_columns, model, tok, msk, sc, wen_seed),
+             partial(reading_columns, model, tok, msk, sc, wen_seed),
+             partial(baseline_columns, model, data, conds, sc, max_dist))
     for part in parts:
-        cols |= part()
+        with count_forwards(model) as c: cols |= part()
+        evals[part.func.__name__] = c['forwards'] / len(conds)
+        tick()
+    if sc.copy_aware:
+        cc, ce = copy_columns(model, tok, msk, data, sc, rule, wen_seed)
+        cols, evals = cols | cc, evals | ce
         tick()
     out = tab.assign(**cols, **ex)
     cal = data.vocab.batch(calibration_conditions(data, conds, sc.n_cal, sc.seed), max_len=data.max_len)
@@ -418,7 +500,7 @@ def score_conditions(model,           # a trained `CondUNet`
                                         'global': heldout_copy_share(data, max_dist, min_ssim)},
                  'x0_clip_share': {sp: x0_clip_share(model, tok, msk, 1, samp.replace(spacing=sp))
                                    for sp in SPACINGS},
-                 'design': design_stats(data, tab) if 'copies' in tab else None,
+                 'design': design_stats(data, tab) if 'copies' in tab else None, 'evals': evals,
                  'thresholds': {k: threshold_at_fpr(v, sc.fpr) for k, v in cal_sc.items()}}, x
 
 # %% ../nbs/04b_benchmark.ipynb #2893109a

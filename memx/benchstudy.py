@@ -21,7 +21,7 @@ from .privacy import PrivacyConfig
 from .benchmark import (BenchScoring, bench_detectors, arm_conditions, score_conditions, twin_conditions,
                         compare, flag_rates, combine_loso, one_step_features, explanation_check,
                         arm_rate_loso, choose_reading, EMPIRICAL, WITHIN, DUPLICATED, ARMS, compare_one,
-                        COMPARISONS, _labelled)
+                        COMPARISONS, _labelled, X0_DETECTORS, copy_features, copy_detectors)
 from .study import ExperimentConfig, load_run, prepare_data
 
 # %% auto #0
@@ -29,7 +29,7 @@ __all__ = ['TRUTH_CONTROLS', 'mean_sd', 'copy_correlation', 'arms_table', 'bench
            'plot_comparison_rocs', 'plot_arm_gallery', 'plot_score_vs_timestep', 'borderline_rows', 'plot_borderline',
            'bench_base', 'BenchConfig', 'seed_config', 'twin_config', 'bench_runs', 'fresh_data', 'bench_score_run',
            'load_bench_run', 'guidance_comparisons', 'score_vs_timestep', 'truth_controls', 'schedule_summary',
-           'design_summary', 'BenchTables', 'bench_tables', 'bench_summary']
+           'design_summary', 'copy_tables', 'detector_evals', 'BenchTables', 'bench_tables', 'bench_summary']
 
 # %% ../nbs/04d_benchstudy.ipynb #6fb1bbd5
 def mean_sd(v) -> tuple:
@@ -143,9 +143,9 @@ def plot_comparison_rocs(tabs:dict,          # {seed: scored table}
             ax.legend(fontsize=6, loc='lower right', title='AUC', title_fontsize=6)
     axs[0, 0].set_ylabel('TPR', fontsize=7)
     keys = [plt.Line2D([], [], color=f'C{c}') for c in range(len(detectors))]
-    fig.legend(keys, [label(d) for d in detectors], loc='lower center', ncol=len(detectors), fontsize=7,
-               frameon=False)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    ncol = min(len(detectors), 2 * len(names))
+    fig.legend(keys, [label(d) for d in detectors], loc='lower center', ncol=ncol, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.02 + 0.25 / size * -(-len(detectors) // ncol), 1, 1))
     return fig
 
 # %% ../nbs/04d_benchstudy.ipynb #2e1517de
@@ -384,6 +384,34 @@ def design_summary(bc:BenchConfig, infos:dict) -> dict:
             'd_other_images_median': float(np.median(sum([d[s]['d_other_images'] for s in bc.seeds], []))),
             'e_images_median': float(np.median(e)), 'e_single_image_share': float((e == 1).mean())}
 
+# %% ../nbs/04d_benchstudy.ipynb #77632daa
+def copy_tables(tabs:dict,       # {seed: scored table} with the `{read}_t{t}` columns of `copy_columns`
+                sc:BenchScoring  # the scoring (`x0_ts`, `copy_aware`)
+               ) -> tuple:
+    "Tables with each x̂0 detector read where the other seeds see most, and `copy_combined`: (tabs, t, fits)."
+    if not sc.copy_aware: return tabs, {}, {}
+    chosen = {}
+    for name, read in X0_DETECTORS.items():
+        tabs, chosen[name] = choose_reading(tabs, sc.x0_ts, sc.x0_ts[0], name, read)
+    tabs, fits = combine_loso(tabs, copy_features(sc), 'copy_combined')
+    return tabs, chosen, fits
+
+# %% ../nbs/04d_benchstudy.ipynb #dfb99eb0
+def detector_evals(sc:BenchScoring, # the scoring
+                   bt:BenchTables,  # the tables (which timestep each x̂0 detector reads, per seed)
+                   infos:dict       # {seed: bench.json}: the evaluations counted while scoring
+                  ) -> dict:
+    "UNet evaluations per condition of each detector, as counted while scoring (mean over seeds)."
+    ev = lambda f: float(np.mean([f(s, infos[s]['evals']) for s in infos]))
+    gen = ev(lambda s, e: e['generation'])
+    out = {'wen_read': ev(lambda s, e: e['reading_columns']) / len(sc.read_ts), 'nn': sc.m_base * gen,
+           'carlini': sc.m_base * gen, 'truth': sc.m * gen}
+    if sc.copy_aware:
+        out |= {k: ev(lambda s, e: e[f'x0_t{t[s]}']) for k, t in bt.copy_reading.items()}
+        out |= {k: ev(lambda s, e: e[k]) for k in copy_detectors(sc) if k.startswith('fast')}
+        out['copy_combined'] = float(sum(out[f] for f in copy_features(sc)))
+    return out
+
 # %% ../nbs/04d_benchstudy.ipynb #f7e97f05
 @dataclass
 class BenchTables:
@@ -391,6 +419,8 @@ class BenchTables:
     tabs: dict     # {seed: table} with `wen_read`, `arm_rate` and `combined`
     fits: dict     # {seed: the combination's seeds and weights}
     reading: dict  # {seed: the timestep `wen_read` reads at, chosen on the other seeds (or the default)}
+    copy_reading: dict = field(default_factory=dict) # {x̂0 detector: {seed: the timestep it reads at}}
+    copy_fits: dict = field(default_factory=dict)    # {seed: `copy_combined`'s seeds and weights}
 
 def bench_tables(bc:BenchConfig, # the benchmark
                  loaded:dict     # {seed: `load_bench_run`} of its scored runs
@@ -400,7 +430,8 @@ def bench_tables(bc:BenchConfig, # the benchmark
     default = SAMPLING.read_t if SAMPLING.read_t in sc.read_ts else min(sc.read_ts)  # chosen on ours
     tabs, reading = choose_reading({s: v[0] for s, v in loaded.items()}, sc.read_ts, default)
     tabs, fits = combine_loso(arm_rate_loso(tabs), one_step_features(sc))
-    return BenchTables(tabs, fits, reading)
+    tabs, copy_reading, copy_fits = copy_tables(tabs, sc)
+    return BenchTables(tabs, fits, reading, copy_reading, copy_fits)
 
 # %% ../nbs/04d_benchstudy.ipynb #70157f16
 def bench_summary(bc:BenchConfig,  # the benchmark
@@ -429,6 +460,8 @@ def bench_summary(bc:BenchConfig,  # the benchmark
            'explanation': explanation_check(tabs),
            'combined': {'features': one_step_features(sc), 'fits': bt.fits,
                         'method': 'logistic regression on standardized columns, fitted on the other seeds'},
+           'copy_combined': {'features': copy_features(sc), 'fits': bt.copy_fits, 'reading': bt.copy_reading},
+           'detector_evals': detector_evals(sc, bt, infos),
            'config': bc.to_dict(),
            'seconds': {s: infos[s]['seconds'] for s in bc.seeds}}
     if bc.twin:

@@ -4,28 +4,23 @@
 
 # %% ../nbs/06_mitigate.ipynb #924f3a0c
 from __future__ import annotations
-import math, time, numpy as np, pandas as pd, torch
-from collections import deque
+import copy, math, time, numpy as np, pandas as pd, torch
 from dataclasses import dataclass, field
-from fastcore.basics import patch
-from fastai.callback.core import Callback, CancelBatchException
-from .core import (Config, RunDir, atomic_write, save_json, WEN_SEED_OFFSET, CALIB_SEED_OFFSET,
-                       EMB_NOISE_SEED_OFFSET, label)
+from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, EMB_NOISE_SEED_OFFSET, label
 from .data import PAD, NULL
 from .testbed import control_conditions
 from .model import (SAMPLING, SamplingConfig, SamplingFields, CondUNet, make_scheduler, cfg_eps, sample,
                         guidance_norm, _init_noise, first_step)
-from .train import TrainConfig, DDPMCallback, FILTER_RULES, unwrap, skipped, q_sample
 from .detect import wen_scores
 from .metrics import threshold_at_fpr
-from .similarity import duplicate_groups
+from .similarity import duplicate_groups, training_bank, pixel_nn
 
 # %% auto #0
 __all__ = ['METHODS', 'opt_positions', 'read_timestep', 'optimize_condition', 'generation_norms', 'calibrate_l_target',
-           'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'dedup_rows', 'filter_weights', 'training_norms',
-           'MemFilter', 'mem_filter_callbacks', 'condition_keys', 'filter_precision_recall', 'MitigateConfig',
-           'delayed_guidance', 'method_guidance', 'generate_with', 'calibration_conditions', 'detection_setup',
-           'plot_tradeoff', 'tradeoff_figure', 'plot_before_after', 'mitigation_summary', 'MitigationBench']
+           'first_step_norms', 'mitigated_sample', 'noisy_embeddings', 'dedup_rows', 'MitigateConfig',
+           'delayed_guidance', 'method_guidance', 'RetrievalGuide', 'generate_with', 'calibration_conditions',
+           'detection_setup', 'plot_tradeoff', 'tradeoff_figure', 'plot_before_after', 'mitigation_summary',
+           'MitigationBench']
 
 # %% ../nbs/06_mitigate.ipynb #118ceb6c
 def opt_positions(tokens, mask=None) -> torch.Tensor:
@@ -158,161 +153,6 @@ def dedup_rows(data, tol:float=0., split:str='train') -> np.ndarray:
     drop = {rows[i] for g in duplicate_groups(np.asarray(data.images[rows]), tol) for i in g[1:]}
     return np.array([r for r in rows if r not in drop], dtype=int)
 
-# %% ../nbs/06_mitigate.ipynb #470004bb
-def filter_weights(norm, tau, w):
-    "Zero weights `w` (B,) where `norm` (B,) ≥ `tau` (B,; NaN keeps), rescaled to kept mean: (w', drop (B,))."
-    drop = norm >= tau
-    keep = (~drop).to(w.dtype)
-    return w * keep * len(w) / keep.sum().clamp(min=1), drop
-
-# %% ../nbs/06_mitigate.ipynb #deb92be8
-def training_norms(model:CondUNet, xt, t, tokens, mask) -> torch.Tensor:
-    "‖ε(x_t,c) − ε(x_t,∅)‖₂ (B,) of training samples `xt` (B,C,S,S) at timesteps `t` (B,), without gradients."
-    with torch.no_grad():
-        return guidance_norm(*cfg_eps(model, xt, t, model.embed(tokens), mask,
-                                      *model.null_emb(*tokens.shape)))
-
-# %% ../nbs/06_mitigate.ipynb #120806c9
-class MemFilter(Callback):
-    "Train-time mitigation: batch losses skip samples with ‖ε(x_t,c) − ε(x_t,∅)‖₂ ≥ τ (per timestep band)."
-    order = DDPMCallback.order + 1  # after noising, before the forward pass
-    def __init__(self, tau_pct:float=99., # τ: this percentile of the norms of the sample's timestep band
-                 warmup_epochs:int=10,    # epochs before filtering starts
-                 window:int=1024,         # recent norms kept, all bands (short: norms grow during training)
-                 n_tbins:int=10,          # timestep bands with their own τ (1: one τ for all t)
-                 min_norms:int=64,        # a band filters once it holds this many norms
-                 run:RunDir|None=None,    # write the logs into this run folder after each epoch
-                 rule:str='heldout',      # τ from held-out images' norms, each epoch (see `FILTER_RULES`)
-                 reps:int=1):             # 'heldout': draws per held-out image and band
-        if not 0 < tau_pct < 100: raise ValueError(f"tau_pct must be in (0, 100), got {tau_pct}")
-        if rule not in FILTER_RULES: raise ValueError(f"unknown rule {rule!r}; choose from {FILTER_RULES}")
-        self.tau_pct, self.warmup, self.n_tbins, self.min_norms, self.rundir, self.rule, self.reps = (
-            tau_pct, warmup_epochs, n_tbins, min_norms, run, rule, reps)
-        self.frozen = None                # τ per band: 'absolute' sets it once, 'heldout' every epoch
-        self.bufs = [deque(maxlen=max(1, window // n_tbins)) for _ in range(n_tbins)]
-        self.dropped, self.epochs, self.per_cond = [], [], {}
-    def before_fit(self):
-        if self.rule == 'heldout' and not self.dls.valid.n:
-            raise ValueError("MemFilter rule 'heldout' needs held-out images (DataConfig.heldout_frac > 0)")
-    def before_epoch(self): self.n_seen, self.n_drop = 0, 0
-    def before_train(self):
-        if self.rule == 'heldout' and self.epoch >= self.warmup: self.frozen = self.heldout_taus()
-    def before_batch(self):
-        if not self.training: return
-        (xt, t, tok, mask), (eps, w) = self.xb, self.yb
-        model = unwrap(self.learn.model)
-        T = model.config.num_train_timesteps
-        norm, cond = training_norms(model, xt, t, tok, mask).cpu(), (tok[:, 0] != NULL).cpu()
-        bins = (t.cpu() * self.n_tbins // T).clamp(max=self.n_tbins - 1)
-        tau = torch.where(cond, self.taus(bins), torch.tensor(float('nan')))
-        w2, drop = filter_weights(norm, tau, w.cpu())
-        for b, v in zip(bins[cond].tolist(), norm[cond].tolist()): self.bufs[b].append(v)
-        self.record(norm, tau, t, drop, cond,
-                    [' '.join(map(str, k[m].tolist())) for k, m in zip(tok.cpu(), mask.cpu())])
-        if drop.all(): raise CancelBatchException
-        self.learn.yb = (eps, w2.to(w.device))
-    def after_epoch(self):
-        if skipped(self): return  # an epoch a resume skipped
-        self.epochs.append(dict(epoch=self.epoch + 1, seen=self.n_seen, dropped=self.n_drop,
-                                tau=None if self.frozen is None else self.frozen.tolist()))
-        if self.rundir is not None: self.write(self.rundir)
-
-# %% ../nbs/06_mitigate.ipynb #a082e18a
-@patch
-def taus(self:MemFilter, bins) -> torch.Tensor:
-    "τ (B,) of timestep bands `bins` (B,): `tau_pct` percentile of their recent norms (NaN: not filtering)."
-    if self.frozen is not None: return self.frozen[bins]
-    if self.rule == 'heldout': return torch.full(bins.shape, float('nan'))
-    tb = [np.percentile(b, self.tau_pct) if len(b) >= self.min_norms and self.epoch >= self.warmup else np.nan
-          for b in self.bufs]
-    tb = torch.tensor(tb, dtype=torch.float32)
-    if self.rule == 'absolute' and self.epoch >= self.warmup and not tb.isnan().any(): self.frozen = tb
-    return tb[bins]
-
-# %% ../nbs/06_mitigate.ipynb #de833506
-@patch
-def heldout_taus(self:MemFilter) -> torch.Tensor:
-    "τ (n_tbins,): the `tau_pct` percentile of the norms of held-out images, `reps` t per image and band."
-    model, abar = unwrap(self.learn.model), self.learn.ddpm.sched.alphas_cumprod
-    T, g = model.config.num_train_timesteps, torch.Generator().manual_seed(self.epoch)
-    norms, bins = [], []
-    for x0, tok, mask in self.dls.valid:
-        for k in range(self.n_tbins * self.reps):
-            b = (torch.arange(len(x0)) + k) % self.n_tbins                   # every image in every band
-            t = b * T // self.n_tbins + torch.randint(0, T // self.n_tbins, (len(x0),), generator=g)
-            eps = torch.randn(x0.shape, generator=g).to(x0)
-            xt = q_sample(x0, eps, abar[t].to(x0))
-            norms.append(training_norms(model, xt, t.to(x0.device), tok, mask).cpu())
-            bins.append(b)
-    norms, bins = torch.cat(norms), torch.cat(bins)
-    return torch.tensor([np.percentile(norms[bins == b].numpy(), self.tau_pct) for b in range(self.n_tbins)],
-                        dtype=torch.float32)
-
-# %% ../nbs/06_mitigate.ipynb #fe6aa54a
-@patch
-def record(self:MemFilter, norm, tau, t, drop, cond, keys):
-    "Count seen/dropped conditional samples (per condition `keys`, their token ids) and log each dropped one."
-    self.n_seen += int(cond.sum())
-    self.n_drop += int(drop.sum())
-    for i in torch.nonzero(cond)[:, 0].tolist():
-        c = self.per_cond.setdefault(keys[i], [0, 0, 0])
-        c[0] += 1
-        c[1] += int(drop[i])
-        c[2] += int(not tau[i].isnan())      # seen while the filter was on
-        if drop[i]:
-            self.dropped.append(dict(epoch=self.epoch, iter=self.iter, t=int(t[i]), norm=float(norm[i]),
-                                     tau=float(tau[i]), tokens=keys[i]))
-
-# %% ../nbs/06_mitigate.ipynb #3e13e0c9
-@patch
-def log(self:MemFilter) -> pd.DataFrame:
-    "One row per dropped sample: epoch, iter, t, norm, tau, tokens (space-separated ids of its condition)."
-    return pd.DataFrame(self.dropped, columns=['epoch', 'iter', 't', 'norm', 'tau', 'tokens'])
-
-# %% ../nbs/06_mitigate.ipynb #309fcb53
-@patch
-def write(self:MemFilter, run:RunDir):
-    "Write drop log to `results/mem_filter.csv`, settings and epoch/condition counts to `mem_filter.json`."
-    with atomic_write(run.results/'mem_filter.csv', 'w') as f: self.log().to_csv(f, index=False)
-    save_json({'tau_pct': self.tau_pct, 'warmup_epochs': self.warmup, 'n_tbins': self.n_tbins,
-               'min_norms': self.min_norms, 'rule': self.rule,
-               'frozen_tau': None if self.frozen is None else self.frozen.tolist(),
-               'seen': sum(e['seen'] for e in self.epochs), 'dropped': sum(e['dropped'] for e in self.epochs),
-               'epochs': self.epochs,
-               'per_condition': {k: {'seen': a, 'dropped': b, 'seen_filtering': f}
-                                 for k, (a, b, f) in self.per_cond.items()}},
-              run.results/'mem_filter.json')
-
-# %% ../nbs/06_mitigate.ipynb #b984cbd3
-def mem_filter_callbacks(cfg:TrainConfig,     # a training config; `cfg.mem_filter_pct` 0 means no filter
-                         run:RunDir|None=None # the run folder its logs go to (None on non-writing ranks)
-                        ) -> list:
-    "The training-time mitigation a training config asks for: `[MemFilter(...)]`, or `[]`."
-    if not cfg.mem_filter_pct: return []
-    return [MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run, rule=cfg.mem_filter_rule)]
-
-# %% ../nbs/06_mitigate.ipynb #1ececf00
-def condition_keys(data,  # an `XrayData`
-                   conds  # condition strings
-                  ) -> list[str]:
-    "The keys `MemFilter` counts conditions under (their token ids, space-separated) for `conds`."
-    tok, msk = data.vocab.batch(list(conds), max_len=data.max_len)
-    return [' '.join(map(str, t[m].tolist())) for t, m in zip(tok, msk)]
-
-# %% ../nbs/06_mitigate.ipynb #b982a937
-def filter_precision_recall(per_condition:dict, # mem_filter.json's per_condition ({key: {dropped, …}})
-                            positive            # keys of the conditions a filter should drop
-                           ) -> dict:
-    "Per training sample while filtering: precision, recall, the dropped shares of positives and the rest."
-    pos = set(positive)
-    def tot(side):
-        v = [c for k, c in per_condition.items() if (k in pos) == side]
-        return sum(c['dropped'] for c in v), sum(c['seen_filtering'] for c in v)
-    (dp, sp), (dn, sn) = tot(True), tot(False)
-    div = lambda a, b: a / b if b else None
-    return {'precision': div(dp, dp + dn), 'recall': div(dp, sp), 'dropped_positive': div(dp, sp),
-            'dropped_other': div(dn, sn), 'n_positive': sp, 'n_other': sn}
-
 # %% ../nbs/06_mitigate.ipynb #3f04c0c3
 @dataclass
 class MitigateConfig(SamplingFields, Config):
@@ -335,6 +175,7 @@ class MitigateConfig(SamplingFields, Config):
     wen_n: int = 4                      # seeds of each condition's detection score
     lr: float = 0.05                    # AdamW learning rate of the inference-time method (paper)
     max_steps: int = 10                 # its optimization steps (paper)
+    margin: float = 1.5                 # 'retrieval': x̂0 kept this many copy thresholds from its nearest
     seed: int = SAMPLING.seed           # conditions and generations
     bs: int = 64                        # generations per batch
     def __post_init__(self):
@@ -343,7 +184,7 @@ class MitigateConfig(SamplingFields, Config):
         if miss := [m for m in self.methods if m not in self.knobs]:
             raise ValueError(f"no knob values for {miss}")
 
-METHODS = ('inference', 'guidance', 'rna', 'delayed', 'opposite')
+METHODS = ('inference', 'guidance', 'rna', 'delayed', 'opposite', 'retrieval')
 
 # %% ../nbs/06_mitigate.ipynb #afd42c39
 def delayed_guidance(model:CondUNet,   # the model (its noise schedule)
@@ -364,10 +205,45 @@ def method_guidance(model:CondUNet, method:str, knob, c:MitigateConfig):
                                 c.sampling)
     return c.guidance
 
+# %% ../nbs/06_mitigate.ipynb #87e4d17e
+class RetrievalGuide:
+    "A `sample` guide: x̂0 kept `margin` copy thresholds from its nearest training image (the AMG idea)."
+    def __init__(self,
+                 model:CondUNet,     # the model (its noise schedule)
+                 data,               # its training `XrayData`: the bank of distinct training images
+                 max_dist,           # the copy rule's pixel threshold: a number, or per row
+                 margin:float=1.5,   # x̂0 is moved to this many thresholds from the image it comes close to
+                 steps:int|None=None # guide the first `steps` sampling steps only (None: all)
+                ):
+        bank, src = training_bank(data)
+        self.bank = torch.from_numpy(bank).float()[:, None] / 127.5 - 1
+        thr = np.asarray(max_dist)[src] if np.ndim(max_dist) else np.full(len(src), float(max_dist))
+        self.thr, self.abar = torch.as_tensor(thr).float(), make_scheduler(model.config).alphas_cumprod
+        self.margin, self.steps, self.moved = margin, steps, 0
+    def until(self, steps:int) -> RetrievalGuide:
+        "This guide (the same bank) acting on the first `steps` sampling steps only."
+        g = copy.copy(self)
+        g.steps, g.moved = steps, 0
+        return g
+    def __call__(self, i, t, xt, eps):
+        "ε whose x̂0 is moved radially away from its nearest training image where it comes too close."
+        if self.steps is not None and i >= self.steps: return eps
+        a = self.abar[int(t)].to(xt.device)
+        x0 = (xt - (1 - a).sqrt() * eps) / a.sqrt()
+        d, j = pixel_nn(x0.float().cpu(), self.bank, k=1)
+        d, j = d[:, 0], j[:, 0]
+        target = self.margin * self.thr[j]
+        near = d < target
+        if not near.any(): return eps
+        self.moved += int(near.sum())
+        nb, scale = self.bank[j], torch.where(near, target / d.clamp_min(1e-6), 1.)
+        x0 = (nb + (x0.cpu().float() - nb) * scale.view(-1, 1, 1, 1)).to(xt)
+        return torch.where(near.view(-1, 1, 1, 1).to(xt.device), (xt - a.sqrt() * x0) / (1 - a).sqrt(), eps)
+
 # %% ../nbs/06_mitigate.ipynb #22a37bcc
 def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:MitigateConfig, flag=None,
-                  l_target=None):
-    "Generate `tokens` (B,L) from `seeds` by `method` (`METHODS`, 'none' or 'trailing') at `knob`: (x, cost)."
+                  aux=None):
+    "Generate `tokens` from `seeds` by `method` at `knob`; `aux`: l_target or a `RetrievalGuide`: (x, cost)."
     if method not in ('none', 'trailing') + METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {('none', 'trailing') + METHODS}")
     xs, cost = [], dict(seconds=0., opt_seconds=0., n_opt=0, opt_evals=0)
@@ -376,7 +252,7 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
     for i in range(0, len(tokens), c.bs):
         tk, mk, sd, t0 = tokens[i:i + c.bs], mask[i:i + c.bs], seeds[i:i + c.bs], time.perf_counter()
         if method == 'inference':
-            x, info = mitigated_sample(model, tk, mk, sd, l_target, flag[i:i + c.bs], sp, c.lr, c.max_steps)
+            x, info = mitigated_sample(model, tk, mk, sd, aux, flag[i:i + c.bs], sp, c.lr, c.max_steps)
             cost['opt_seconds'] += info['opt_seconds']
             cost['n_opt'] += int(info['flag'].sum())
             cost['opt_evals'] += 0 if info['hist'] is None else info['hist'].shape[1] * len(info['hist'])
@@ -385,6 +261,7 @@ def generate_with(model:CondUNet, method:str, knob, tokens, mask, seeds, c:Mitig
                                                    [s + EMB_NOISE_SEED_OFFSET for s in sd]),
                        mask=mk, seeds=sd, **kw)
         elif method == 'trailing': x = sample(model, tk, mk, seeds=sd, spacing='trailing', **kw)   # no fix
+        elif method == 'retrieval': x = sample(model, tk, mk, seeds=sd, guide=aux.until(int(knob)), **kw)
         else: x = sample(model, tk, mk, seeds=sd, **kw)     # the scale(s) of `method_guidance`
         xs.append(x.cpu())
         cost['seconds'] += time.perf_counter() - t0
@@ -489,11 +366,13 @@ class MitigationBench(Config):
     "Mitigations re-measured on a benchmark's models: knobs, trained mitigations, fresh reference sets."
     knobs: dict = field(default_factory=lambda: {'inference': [25., 5., 1.], 'guidance': [1.5, 1.],
                                                  'rna': [1., 2.], 'delayed': [800., 500.],
-                                                 'opposite': [800., 500.]})
+                                                 'opposite': [800., 500.], 'retrieval': [25., 10.]})
     filter_pct: float = 99.     # `MemFilter` τ: this percentile of held-out norms ('heldout' rule)
     filter_warmup: int = 2      # epochs before the filter starts
     filter: bool = True         # also retrain each seed (and the twin) with the training-time filter
     dedup: bool = True          # also retrain each seed on its de-duplicated set (as many optimizer steps)
+    ambient: bool = True        # also retrain each seed with its duplicated images at t ≥ `ambient_t` only
+    ambient_t: int = 500        # that least timestep (ambient diffusion)
     n_reference: int = 1024     # fresh phantoms: FD/KID reference; their conditions: as many generations
     n_classifier: int = 2048    # further fresh phantoms: the training set of the features' classifier
     clf_epochs: int = 100       # that classifier's epochs

@@ -12,20 +12,22 @@ from .train import load_trained
 from .metrics import auc_tpr
 from .validate import frechet_distance, cond_labels, label_fidelity
 from .benchmark import DUPLICATED, copy_rule_thresholds
-from .similarity import copy_evidence, ssim_threshold, RowView
-from .mitigate import (MitigationBench, filter_precision_recall, condition_keys, MitigateConfig,
-                       generate_with, calibration_conditions, detection_setup)
+from .similarity import copy_evidence, ssim_threshold, RowView, duplicate_groups
+from .datacheck import NEAR_TOL
+from .mitigate import (MitigationBench, MitigateConfig, generate_with, calibration_conditions,
+                           detection_setup, RetrievalGuide)
+from .trainmit import filter_precision_recall, condition_keys
 from .valnets import train_classifier, save_net, load_net, classifier_features, predict_labels
 from .study import ExperimentConfig, load_run, prepare_data
 from .benchstudy import BenchConfig, bench_runs, load_bench_run, seed_config, twin_config, fresh_data
 from .model import generation_rows
 
 # %% auto #0
-__all__ = ['CHANGES', 'filter_config', 'dedup_config', 'mitigation_runs', 'poly_kernel', 'mmd2', 'mean_auroc',
+__all__ = ['CHANGES', 'TRAINED', 'filter_config', 'dedup_config', 'mitigation_runs', 'poly_kernel', 'mmd2', 'mean_auroc',
            'quality_replicates', 'copy_replicates', 'summarize_replicates', 'pool_classifiers', 'classifier_agreement',
            'mitigation_table', 'with_ci', 'mitigation_headline', 'filter_table', 'plot_tradeoff_ci',
            'mitigation_figure', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run',
-           'group_fidelity', 'mitigation_bench_summary', 'write_mitigation_bench']
+           'group_fidelity', 'ambient_twin', 'mitigation_bench_summary', 'write_mitigation_bench']
 
 # %% ../nbs/06c_mitstudy.ipynb #935944fc
 def filter_config(bc:BenchConfig, # the benchmark (with its `mitigation`)
@@ -52,6 +54,8 @@ def mitigation_runs(bc:BenchConfig) -> dict:
     for s in bc.seeds:
         if mb.filter: runs[f'seed{s}_filter'] = filter_config(bc, seed_config(bc, s))
         if mb.dedup: runs[f'seed{s}_dedup'] = dedup_config(bc, s)
+        if mb.ambient: runs[f'seed{s}_ambient'] = seed_config(bc, s).replace(
+            name=f'seed{s}_ambient', **{'train.ambient_t': mb.ambient_t})
     return runs | ({'twin_filter': filter_config(bc, twin_config(bc))} if bc.twin and mb.filter else {})
 
 # %% ../nbs/06c_mitstudy.ipynb #38701578
@@ -276,7 +280,7 @@ def mitigation_rows(bc:BenchConfig, seed:int) -> list[tuple]:
     rows = [('none', 'none', float('nan'), None), ('trailing', 'trailing', float('nan'), None)]
     rows += [(f'{m}@{k:g}', m, float(k), None) for m, ks in mb.knobs.items() for k in ks]
     return rows + [(k.split('_', 1)[1], 'none', float('nan'), trained[k])
-                   for k in (f'seed{seed}_filter', f'seed{seed}_dedup') if k in trained]
+                   for k in [f'seed{seed}_{t}' for t in TRAINED] if k in trained]
 
 # %% ../nbs/06c_mitstudy.ipynb #1c14189c
 def _tokens(data, conds, m:int, seed:int, first:int) -> tuple:
@@ -296,10 +300,11 @@ def _mitigation_setup(bc:BenchConfig, seed:int) -> dict:
     tok, msk, seeds = _tokens(r.data, conds, c.n_samples, c.seed, c.seed + 10_000)
     cal = calibration_conditions(r.data, dup, c.n_calib, c.seed)
     score, th, lts = detection_setup(r.model, tok, msk, *r.data.vocab.batch(cal, max_len=r.data.max_len), c)
+    rule = copy_rule_thresholds(r.data, bc.scoring.copy_rule)
     return dict(c=c, r=r, clfs=clfs, conds=conds, nt=len(dup) * c.n_samples, tok=tok, msk=msk, seeds=seeds,
                 flag=torch.as_tensor(np.asarray(score) > th), threshold=float(th), l_target=lts,
-                max_dist=copy_rule_thresholds(r.data, bc.scoring.copy_rule),
-                min_ssim=ssim_threshold(r.data, bc.scoring.q_ssim))
+                max_dist=rule, min_ssim=ssim_threshold(r.data, bc.scoring.q_ssim),
+                guide=RetrievalGuide(r.model, r.data, rule, c.margin))
 
 # %% ../nbs/06c_mitstudy.ipynb #3729c731
 def _measure_row(s:dict, meth:str, knob, cfg) -> tuple:
@@ -308,7 +313,8 @@ def _measure_row(s:dict, meth:str, knob, cfg) -> tuple:
     model = r.model if cfg is None else load_trained(Path(cfg.runs)/cfg.name)
     tm = ((s['tok'], s['msk']) if cfg is None else
           _tokens(prepare_data(cfg, progress=False)[0], s['conds'], c.n_samples, 0, 0)[:2])
-    x, cost = generate_with(model, meth, knob, *tm, s['seeds'], c, s['flag'], s['l_target'].get(knob))
+    aux = s['guide'] if meth == 'retrieval' else s['l_target'].get(knob)
+    x, cost = generate_with(model, meth, knob, *tm, s['seeds'], c, s['flag'], aux)
     xt = x[:nt].reshape(len(s['conds'][0]), c.n_samples, *x.shape[1:])
     return {'copy': copy_evidence(xt, r.data, s['max_dist'], s['min_ssim'])['copy'],
             **{f'feat{j}': classifier_features(c, x[nt:]) for j, c in enumerate(s['clfs'])},
@@ -371,14 +377,40 @@ def _filter_stats(cfg:ExperimentConfig) -> dict:
             | filter_precision_recall(m['per_condition'], condition_keys(data, dup))
             | {'dropped_by_epoch': by_epoch, 'epochs': len(by_epoch)})
 
+# %% ../nbs/06c_mitstudy.ipynb #dec4b37e
+TRAINED = ('filter', 'dedup', 'ambient')   # the rows of mitigations applied while training
+
+def _ambient_stats(cfg:ExperimentConfig) -> dict:
+    "Precision/recall of the training images ambient training noised high only, against the planted copies."
+    a = load_json(Path(cfg.runs)/cfg.name/'results'/'ambient.json')
+    data, man = prepare_data(cfg, progress=False)
+    pid = data.df.planted_id.to_numpy()[data.split_idx('train')]
+    pos = np.isin(pid, [i for i, arm in enumerate(man['arm']) if arm in DUPLICATED])
+    fl = np.zeros(len(pos), bool)
+    fl[a['flagged']] = True
+    return {'t_min': a['t_min'], 'tol': a['tol'], 'groups': a['groups'], 'flagged': int(fl.sum()),
+            'n_positive': int(pos.sum()), 'n_train': len(pos),
+            'precision': float(pos[fl].mean()) if fl.any() else None,
+            'recall': float(fl[pos].mean()) if pos.any() else None,
+            'seen_flagged': a['seen_flagged'] / a['seen']}
+
+# %% ../nbs/06c_mitstudy.ipynb #6c4c0c0e
+def ambient_twin(bc:BenchConfig) -> dict:
+    "What ambient training would treat on the clean twin: its training images with a duplicate (the audit)."
+    data, _ = prepare_data(twin_config(bc), progress=False)
+    imgs = np.asarray(data.images[data.split_idx('train')])
+    groups = duplicate_groups(imgs, NEAR_TOL)
+    n = sum(len(g) for g in groups)
+    return {'groups': len(groups), 'flagged': n, 'n_train': len(imgs), 'flagged_share': n / len(imgs)}
+
 # %% ../nbs/06c_mitstudy.ipynb #e6ef5c93
-def _targets(summ:dict, tw:dict|None) -> dict:
+def _targets(summ:dict, tw:dict|None, amb_twin:dict|None=None) -> dict:
     "The targets, each with the values it is judged on and whether the point estimates meet it."
     out = {}
     for lab, r in summ.items():
         if lab == 'none': continue
         mc, fc, dc = (r[k]['value'] for k in ('memorization_rate_change', 'fd_change', 'fidelity_change'))
-        if lab.split('@')[0] in ('inference', 'delayed', 'opposite'):
+        if lab.split('@')[0] in ('inference', 'delayed', 'opposite', 'retrieval'):
             out[lab] = {'goal': '>= 80% fewer, FD rise <= 5%, fidelity drop <= 0.02',   # the same bar for all
                         'memorization_change': mc, 'fd_change': fc, 'fidelity_change': dc,
                         'met': mc <= -0.8 and fc <= 0.05 and dc >= -0.02}
@@ -387,6 +419,11 @@ def _targets(summ:dict, tw:dict|None) -> dict:
             out[lab] = {'goal': '>= 80% fewer, FD rise <= 10%, <= 2% dropped on the clean twin',
                         'memorization_change': mc, 'fd_change': fc, 'twin_dropped': tw_drop,
                         'met': mc <= -0.8 and fc <= 0.1 and tw_drop is not None and tw_drop <= 0.02}
+        if lab == 'ambient':
+            tw_fl = None if amb_twin is None else amb_twin['flagged_share']
+            out[lab] = {'goal': '>= 80% fewer, FD rise <= 10%, <= 2% of the clean twin trained differently',
+                        'memorization_change': mc, 'fd_change': fc, 'twin_flagged': tw_fl,
+                        'met': mc <= -0.8 and fc <= 0.1 and tw_fl is not None and tw_fl <= 0.02}
     return out
 
 # %% ../nbs/06c_mitstudy.ipynb #bd532457
@@ -422,9 +459,11 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
     rows = {r['label']: r for r in infos[bc.seeds[0]]['rows']}
     sec = {k: np.mean([r['sec_per_gen'] for i in infos.values() for r in i['rows'] if r['label'] == k])
            for k in rows}
-    summ = {k: {'method': rows[k]['method'], 'knob': rows[k]['knob'], 'sec_per_gen': float(sec[k])} | v
+    summ = {k: {'method': rows[k]['method'], 'knob': rows[k]['knob'], 'sec_per_gen': float(sec[k]),
+                'when': 'none' if k == 'none' else 'training' if k in TRAINED else 'inference'} | v
             for k, v in summarize_replicates({s: v['reps'] for s, v in m.items()}).items()}
     tw = _filter_stats(runs['twin_filter']) if 'twin_filter' in runs else None
+    amb_twin = ambient_twin(bc) if mb.ambient and bc.twin else None
     fp, fy, fm = (np.concatenate(a) for a in zip(*[v['fid'] for v in m.values()]))
     return {'n_reference': len(ref), 'n_classifier_images': mb.n_classifier, 'seeds': list(bc.seeds),
             'features': f'penultimate features ({rfs[0].shape[1]}-d) of the finding classifier, '
@@ -440,11 +479,14 @@ def mitigation_bench_summary(bc:BenchConfig) -> dict:
             'filter': {f'seed{s}': _filter_stats(runs[f'seed{s}_filter']) for s in bc.seeds
                        if f'seed{s}_filter' in runs},
             'twin_filter': tw,
+            'ambient': {f'seed{s}': _ambient_stats(runs[f'seed{s}_ambient']) for s in bc.seeds
+                        if f'seed{s}_ambient' in runs},
+            'twin_ambient': amb_twin,
             'train_epochs': {k: c.train.epochs for k, c in (bench_runs(bc) | runs).items()},
             'detection': {s: {k: float(np.nanmedian(v)) if k == 'max_dist' else v   # per image: the median
                               for k, v in i.items() if k != 'rows'} for s, i in infos.items()},
             'classifier_check': classifier_agreement(summ, {s: v['single'] for s, v in m.items()}),
-            'targets': _targets(summ, tw), 'config': mb.to_dict()}
+            'targets': _targets(summ, tw, amb_twin), 'config': mb.to_dict()}
 
 # %% ../nbs/06c_mitstudy.ipynb #275f8bf0
 def write_mitigation_bench(bc:BenchConfig) -> dict:

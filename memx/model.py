@@ -349,6 +349,7 @@ def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
            seeds=None,                      # one noise seed per sample (B,); None: the global RNG
            emb=None,                        # token embeddings (B,L,D) instead of `tokens`
            callback=None,                   # called as callback(i, t, xt, eps_c, eps_u) at every step
+           guide=None,                      # guide(i, t, xt, eps) -> the ε stepped with (after CFG), or None
            uncond_model:CondUNet|None=None, # ∅ from this model (two-model form)
            x_T=None,                        # initial noise (B,C,S,S) instead of `seeds`
            progress:bool=False):            # progress bar over the steps
@@ -369,7 +370,8 @@ def sample(model:CondUNet,                  # the model that predicts ε(x_t, c)
         for i, t in enumerate(_progress(sched.timesteps, progress)):
             eps_c, eps_u = cfg_eps(model, xt, t.to(dev), emb, mask, emb_u, mask_u, uncond_model)
             if callback is not None: callback(i, t, xt, eps_c, eps_u)
-            xt = sched.step(guided_eps(eps_c, eps_u, gs[i]), t, xt).prev_sample
+            eps = guided_eps(eps_c, eps_u, gs[i])
+            xt = sched.step(eps if guide is None else guide(i, t, xt, eps), t, xt).prev_sample
     return xt.clamp(-1, 1)
 
 # %% ../nbs/02_model.ipynb #1154dfb2

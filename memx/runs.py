@@ -18,7 +18,7 @@ from .validate import (TrainingIndex, calibrate_copy_threshold, evaluate_generat
                            score_similarity_stats, report_blocks, models_summary, plot_gallery,
                            plot_score_similarity, plot_umap)
 from .mitigate import (MitigateConfig, generate_with, calibration_conditions, detection_setup,
-                       mitigation_summary, tradeoff_figure, plot_before_after)
+                           mitigation_summary, tradeoff_figure, plot_before_after, RetrievalGuide)
 from .study import ExperimentConfig, Run, load_run, eval_conditions, variant_guidance
 
 # %% auto #0
@@ -275,9 +275,11 @@ def mitigate_run(run,                          # a run folder (or `memx.study.Ru
     todo = ([('none', np.nan, r.model)] + [(m, k, r.model) for m in c.methods for k in c.knobs[m]]
             + [_trained(p, r) for p in trained])
     rows, gallery = [], {}
+    guide = RetrievalGuide(r.model, r.data, max_dist, c.margin) if 'retrieval' in c.methods else None
     for meth, knob, model in (progress_bar(todo) if progress else todo):
-        x, cost = generate_with(model, meth if model is r.model else 'none', knob, tok, msk, seeds, c, flag,
-                                s.l_target.get(knob))
+        aux = guide if meth == 'retrieval' else s.l_target.get(knob)
+        x, cost = generate_with(model, meth if model is r.model else 'none', knob, tok, msk, seeds, c,
+                                flag, aux)
         rows.append(dict(method=meth, knob=knob,
                          l_target=s.l_target.get(knob, np.nan) if meth == 'inference' else np.nan,
                          **measure(r, x, s, n, max_dist, vm, index, thr),

@@ -9,10 +9,10 @@ import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'copy_threshold', 'image_thresholds', 'as_images',
-           'RowView', 'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn', 'is_copy', 'nearest_copies',
-           'copy_share', 'copy_table', 'copy_summary', 'one_image_share', 'memorized', 'ssim_threshold',
-           'copy_evidence', 'duplicate_groups', 'plot_copies']
+__all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'centered_unit', 'x0_copy_scores', 'copy_threshold',
+           'image_thresholds', 'as_images', 'RowView', 'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn',
+           'is_copy', 'nearest_copies', 'copy_share', 'copy_table', 'copy_summary', 'one_image_share', 'memorized',
+           'ssim_threshold', 'copy_evidence', 'duplicate_groups', 'plot_copies']
 
 # %% ../nbs/02a_similarity.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -60,6 +60,33 @@ def nearest_training(samples, data, split:str='train', chunk:int=4096):
     bank, src = training_bank(data, split)
     d, i = pixel_nn(torch.as_tensor(samples).reshape(len(samples), *bank.shape[1:]), bank, k=1, chunk=chunk)
     return d[:, 0].numpy(), src[i[:, 0].numpy()]
+
+# %% ../nbs/02a_similarity.ipynb #77697cdd
+def centered_unit(x) -> torch.Tensor:
+    "Images (N,…) as mean-centred unit vectors (N,D): dot products are cosines blind to brightness, scale."
+    x = torch.as_tensor(x).float().flatten(1)
+    return F.normalize(x - x.mean(1, keepdim=True), dim=1)
+
+# %% ../nbs/02a_similarity.ipynb #409c249f
+def x0_copy_scores(x0,               # x̂0 readings (C,n,…) of `n` noise seeds per condition, any scale
+                   data,             # the training `XrayData`: its distinct training images are the bank
+                   split:str='train',# the bank's split
+                   chunk:int=4096    # bank images per matrix product
+                  ) -> dict:
+    "Per condition (C,): `retr` median best bank cosine, `agree` share of seeds nearest one image, `xsim`."
+    C, n = x0.shape[:2]
+    q = centered_unit(torch.as_tensor(x0).reshape(C * n, -1))
+    bank, _ = training_bank(data, split)
+    best, idx = torch.full((C * n,), -2.), torch.zeros(C * n, dtype=torch.long)
+    for s in range(0, len(bank), chunk):
+        v, i = (q @ centered_unit(_to_unit(torch.from_numpy(bank[s:s + chunk]))).T).max(1)
+        better = v > best
+        best, idx = torch.where(better, v, best), torch.where(better, i + s, idx)
+    retr, idx = best.view(C, n).median(1).values.numpy(), idx.view(C, n).numpy()
+    agree = np.array([np.unique(r, return_counts=True)[1].max() for r in idx]) / n
+    g = (q.view(C, n, -1) @ q.view(C, n, -1).transpose(1, 2)).sum((1, 2))
+    xsim = ((g - n) / (n * (n - 1))).numpy() if n > 1 else np.full(C, np.nan)
+    return {'retr': retr, 'agree': agree + 1e-3 * retr, 'xsim': xsim}
 
 # %% ../nbs/02a_similarity.ipynb #afa7ef93
 def copy_threshold(data, q:float=0.01, split:str='train', max_n:int=4096, seed:int=0) -> float:

@@ -19,7 +19,7 @@ from .train import TrainConfig, VARIANTS, train, load_trained, world
 from .similarity import nearest_copies, copy_threshold, plot_copies
 from .detect import wen_scores
 from .metrics import roc_summary
-from .mitigate import mem_filter_callbacks
+from .trainmit import mem_filter_callbacks, ambient_callbacks
 
 # %% auto #0
 __all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run',
@@ -102,8 +102,8 @@ def run_experiment(cfg:ExperimentConfig, # the run
     model = build_model(cfg, data)
     sample_conds = data.vocab.batch((man['conditions'] if man else []) + data.conditions()[:8],
                                     max_len=data.max_len)
-    extra = mem_filter_callbacks(cfg.train,                 # training-time mitigation, if asked
-                                 rd if world()[1] == 0 else None)
+    extra = (mem_filter_callbacks(cfg.train, rd if world()[1] == 0 else None)   # training-time mitigations
+             + ambient_callbacks(cfg.train, data, rd if world()[1] == 0 else None))
     learn = train(model, data.dls(bs=cfg.train.bs, seed=cfg.train.seed, device=device), cfg.train, rd,
                   resume=resume, sample_conds=sample_conds, quiet=not progress,
                   cbs_extra=extra + list(cbs_extra))

@@ -30,7 +30,7 @@ __all__ = ['FILTER_RULES', 'VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_confi
            'make_learner', 'train', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #4361f330
-FILTER_RULES = ('heldout', 'percentile', 'absolute')   # how `memx.mitigate.MemFilter` sets τ
+FILTER_RULES = ('heldout', 'percentile', 'absolute')   # how `memx.trainmit.MemFilter` sets τ
 
 # %% ../nbs/03_train.ipynb #9fee0324
 VARIANTS = {'cfg': 0.1, 'nocfg': 0.0, 'uncond': 1.0}
@@ -55,9 +55,10 @@ class TrainConfig(Config):
     keep_ckpts: int = 2           # how many checkpoints stay on disk
     sample_every: int = 0         # epochs between sample grids (0 = only at the end)
     seed: int = 0                 # seeds noise, timesteps, dropout and data order
-    mem_filter_pct: float = 0.    # percentile τ of `memx.mitigate.MemFilter` (0 = off), added by `memx.study`
+    mem_filter_pct: float = 0.    # percentile τ of `memx.trainmit.MemFilter` (0 = off), added by `memx.study`
     mem_filter_warmup: int = 10   # epochs before that filter starts
     mem_filter_rule: str = 'heldout'    # its τ (`FILTER_RULES`): from held-out images, running, or fixed
+    ambient_t: int = 0            # images with a duplicate: noised at t ≥ this only (0 = off), `memx.study`
 
     def __post_init__(self):
         if self.schedule not in ('onecycle', 'cosine', 'constant'):
@@ -70,6 +71,7 @@ class TrainConfig(Config):
                              f"got {self.memory_format!r}")
         if not 0 <= self.mem_filter_pct < 100:
             raise ValueError(f"mem_filter_pct must be in [0, 100), got {self.mem_filter_pct}")
+        if self.ambient_t < 0: raise ValueError(f"ambient_t must be >= 0, got {self.ambient_t}")
         if self.mem_filter_rule not in FILTER_RULES:
             raise ValueError(f"mem_filter_rule must be one of {FILTER_RULES}, got {self.mem_filter_rule!r}")
         if self.mem_filter_pct and not 0 < self.p_uncond < 1:
@@ -135,6 +137,7 @@ class DDPMCallback(Callback):
         abar = self.abar[t]
         t, eps, drop, abar = (o.to(x0.device) for o in (t, eps, drop, abar))
         xt = q_sample(x0, eps, abar)
+        self.x0 = x0                                                  # for callbacks that re-noise (ambient)
         tok, mask = drop_conditions(tok, mask, drop, self.learn.model)
         self.learn.xb = (xt, t, tok, mask)
         self.learn.yb = (eps, min_snr_weights(abar, self.gamma))

@@ -6,7 +6,7 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parents[1]/'memx'
 LAYERS = [['core'], ['data', 'dataset', 'phantom', 'phantomset', 'model'],
           ['testbed', 'train', 'fastloop', 'similarity', 'metrics', 'datacheck'],
-          ['detect', 'valnets', 'validate', 'mitigate', 'benchmark', 'privacy'],
+          ['detect', 'valnets', 'validate', 'mitigate', 'trainmit', 'benchmark', 'privacy'],
           ['study', 'stages', 'runs', 'benchstudy', 'audit', 'mitstudy', 'plan'],
           ['report', 'explorer', 'cli']]
 LAYER = {m: i for i, ms in enumerate(LAYERS) for m in ms}
