@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 import numpy as np, pandas as pd, torch
-from scipy.stats import spearmanr, binomtest
+from scipy.stats import spearmanr
 from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label, ticker
 from .model import SAMPLING, SamplingFields, SPACINGS, generate, x0_clip_share
 from .testbed import control_conditions, novel_conditions
@@ -18,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 from .data import FINDINGS
 from .detect import (token_significance, step_features, step_norms, wen_scores, score_columns, carlini_scores,
                      nn_scores, loss_scores, noise_readings, count_forwards)
-from .metrics import threshold_at_fpr, fp_allowed, auc_tpr, bootstrap_auc_tpr
+from .metrics import threshold_at_fpr, fp_allowed, auc_tpr, bootstrap_auc_tpr, share_ci
 from .mitigate import calibration_conditions
 
 # %% auto #0
@@ -28,7 +28,7 @@ __all__ = ['ARMS', 'EMPIRICAL', 'WITHIN', 'DUPLICATED', 'COMPARISONS', 'READ_TS'
            'one_step_features', 'bench_detectors', 'main_detectors', 'copy_features', 'copy_detectors', 'wen_columns',
            'reading_columns', 'baseline_columns', 'x0_columns', 'fast_columns', 'copy_columns', 'truth_columns',
            'control_columns', 'heldout_copy_share', 'design_stats', 'trigger_tokens', 'explanation_columns',
-           'score_parts', 'score_conditions', 'twin_conditions', 'share_ci', 'explanation_check', 'flag_rates']
+           'score_parts', 'score_conditions', 'twin_conditions', 'explanation_check', 'flag_rates']
 
 # %% ../nbs/04b_benchmark.ipynb #13d30450
 ARMS = ('A', 'B', 'C', 'D', 'E', 'F')   # planted A–D, ordinary training conditions E, novel conditions F
@@ -510,15 +510,6 @@ def twin_conditions(tab:pd.DataFrame, # a benchmark table (of the seed the twin 
     "The rows of `tab` whose conditions `vocab` can express (no marker token), with no planted source."
     ok = [set(vocab.parse(c)) <= set(vocab.itos) for c in tab.cond]
     return tab.loc[ok, ['cond', 'arm']].assign(source=-1).reset_index(drop=True)
-
-# %% ../nbs/04b_benchmark.ipynb #c9d67a3f
-def share_ci(k:int,           # successes
-             n:int,           # trials
-             level:float=0.95 # coverage
-            ) -> list:
-    "Exact (Clopper–Pearson) interval of the proportion k/n: [low, high]."
-    ci = binomtest(int(k), int(n)).proportion_ci(level, method='exact')
-    return [float(ci.low), float(ci.high)]
 
 # %% ../nbs/04b_benchmark.ipynb #f28c286f
 def explanation_check(tabs:dict # {seed: scored table with `top_is_trigger`}

@@ -19,9 +19,9 @@ from .metrics import auc_tpr
 from .mitigate import MitigationBench
 from .privacy import PrivacyConfig
 from .benchmark import (BenchScoring, bench_detectors, arm_conditions, score_conditions, twin_conditions,
-                        compare, flag_rates, combine_loso, one_step_features, explanation_check,
-                        arm_rate_loso, choose_reading, EMPIRICAL, WITHIN, DUPLICATED, ARMS, compare_one,
-                        COMPARISONS, _labelled, X0_DETECTORS, copy_features, copy_detectors)
+                            compare, flag_rates, combine_loso, one_step_features, explanation_check,
+                            arm_rate_loso, choose_reading, EMPIRICAL, WITHIN, DUPLICATED, ARMS, compare_one,
+                            COMPARISONS, _labelled, X0_DETECTORS, copy_features, copy_detectors)
 from .study import ExperimentConfig, load_run, prepare_data
 
 # %% auto #0

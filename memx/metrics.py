@@ -5,13 +5,13 @@
 # %% ../nbs/02b_metrics.ipynb #5e68d230
 from __future__ import annotations
 import numpy as np, pandas as pd
-from scipy.stats import rankdata
+from scipy.stats import rankdata, binomtest
 from sklearn.metrics import roc_auc_score, roc_curve
 from .core import label
 
 # %% auto #0
 __all__ = ['tpr_at_fpr', 'roc_summary', 'threshold_at_fpr', 'tpr_at_zero_fp', 'fp_allowed', 'auc_tpr', 'bootstrap_auc_tpr',
-           'roc_with_ci', 'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn']
+           'roc_with_ci', 'plot_roc', 'plot_score_hist', 'auc_grid', 'plot_auc_kn', 'share_ci']
 
 # %% ../nbs/02b_metrics.ipynb #26848869
 def tpr_at_fpr(y_true, scores, fpr:float=0.01) -> float:
@@ -156,3 +156,12 @@ def plot_auc_kn(norms,    # (C,N,K) per-step norms from `step_norms`
     ax.set_ylabel('ROC AUC')
     ax.legend(fontsize=7)
     return ax
+
+# %% ../nbs/02b_metrics.ipynb #c9d67a3f
+def share_ci(k:int,           # successes
+             n:int,           # trials
+             level:float=0.95 # coverage
+            ) -> list:
+    "Exact (Clopper–Pearson) interval of the proportion k/n: [low, high]."
+    ci = binomtest(int(k), int(n)).proportion_ci(level, method='exact')
+    return [float(ci.low), float(ci.high)]

@@ -366,7 +366,7 @@ class MitigationBench(Config):
     "Mitigations re-measured on a benchmark's models: knobs, trained mitigations, fresh reference sets."
     knobs: dict = field(default_factory=lambda: {'inference': [25., 5., 1.], 'guidance': [1.5, 1.],
                                                  'rna': [1., 2.], 'delayed': [800., 500.],
-                                                 'opposite': [800., 500.], 'retrieval': [25., 10.]})
+                                                 'opposite': [800., 500.], 'retrieval': [25., 20., 15.]})
     filter_pct: float = 99.     # `MemFilter` τ: this percentile of held-out norms ('heldout' rule)
     filter_warmup: int = 2      # epochs before the filter starts
     filter: bool = True         # also retrain each seed (and the twin) with the training-time filter

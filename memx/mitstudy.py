@@ -184,7 +184,8 @@ def mitigation_table(summ:dict) -> pd.DataFrame:
     "One row per mitigation of `mitigation_bench_summary`'s `mitigations`: each value with its interval."
     rows = []
     for lab, r in summ.items():
-        row = {'mitigation': lab, 'method': r['method'], 'knob': r['knob'], 'sec_per_gen': r['sec_per_gen']}
+        row = {'mitigation': lab, 'method': r['method'], 'knob': r['knob'], 'sec_per_gen': r['sec_per_gen'],
+               'when': r.get('when')}
         for k, v in r.items():
             if isinstance(v, dict): row |= {k: v['value'], f'{k}_lo': v['ci'][0], f'{k}_hi': v['ci'][1]}
         rows.append(row)
@@ -205,16 +206,24 @@ def mitigation_headline(summ:dict) -> pd.DataFrame:
             'FD change': ('fd_change', True), 'KID change': ('kid_change', False),
             'fidelity change': ('fidelity_change', False)}
     rows = {lab: {c: with_ci(r[k], p) if k in r else '—' for c, (k, p) in cols.items()}
-                 | {'s / generation': f"{r['sec_per_gen']:.3f}"} for lab, r in summ['mitigations'].items()}
+                 | {'s / generation': f"{r['sec_per_gen']:.3f}", 'applied': r.get('when', '—')}
+            for lab, r in summ['mitigations'].items()}
     return pd.DataFrame(rows).T.rename_axis('mitigation')
 
 # %% ../nbs/06c_mitstudy.ipynb #da5808b7
 def filter_table(summ:dict) -> pd.DataFrame:
-    "Per filter run (each seed, the clean twin): samples seen filtering, precision, recall."
+    "Per training-time run (filter, ambient; each seed, the clean twin): samples treated, precision, recall."
     runs = summ['filter'] | ({'twin': summ['twin_filter']} if summ.get('twin_filter') else {})
-    return pd.DataFrame({k: {'seen': v['n_positive'] + v['n_other'], 'precision': v['precision'],
-                             'recall (duplicated arms)': v['recall'], 'others dropped': v['dropped_other']}
-                         for k, v in runs.items()}).T.rename_axis('model')
+    rows = {k: {'seen': v['n_positive'] + v['n_other'], 'precision': v['precision'],
+                'recall (duplicated arms)': v['recall'], 'others treated': v['dropped_other']}
+            for k, v in runs.items()}
+    amb = summ.get('ambient') or {}
+    rows |= {f'{k} ambient': {'seen': v['n_train'], 'precision': v['precision'], 'recall (duplicated arms)':
+                              v['recall'], 'others treated': v['flagged_other']} for k, v in amb.items()}
+    if tw := summ.get('twin_ambient'):
+        rows['twin ambient'] = {'seen': tw['n_train'], 'precision': None, 'recall (duplicated arms)': None,
+                                'others treated': tw['flagged_share']}
+    return pd.DataFrame(rows).T.rename_axis('model')
 
 # %% ../nbs/06c_mitstudy.ipynb #a8118c7d
 def plot_tradeoff_ci(tab:pd.DataFrame,            # `mitigation_table`
@@ -320,11 +329,21 @@ def _measure_row(s:dict, meth:str, knob, cfg) -> tuple:
             **{f'feat{j}': classifier_features(c, x[nt:]) for j, c in enumerate(s['clfs'])},
             **{f'prob{j}': predict_labels(c, x[nt:]) for j, c in enumerate(s['clfs'])}}, cost
 
+# %% ../nbs/06c_mitstudy.ipynb #d6022564
+def _kept_rows(res:Path,     # a seed's results folder
+               labels:list   # the rows still wanted
+              ) -> tuple:
+    "The arrays and row records of results/mitigation.{npz,json} whose label is in `labels`."
+    z, info = np.load(res/'mitigation.npz'), load_json(res/'mitigation.json')
+    rows = [r for r in info['rows'] if r['label'] in labels]
+    return {k: z[k] for k in z.files if k.split('/')[0] in {r['label'] for r in rows}}, rows
+
 # %% ../nbs/06c_mitstudy.ipynb #f1ca2d2b
 def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mitigation runs trained
                          seed:int,            # which seed's model
                          progress:bool=False, # a progress bar over the rows
-                         report=None          # called with {'step', 'total', 'rate', 'unit'} after each row
+                         report=None,         # called with {'step', 'total', 'rate', 'unit'} after each row
+                         keep:bool=False      # keep the rows results/mitigation.npz holds; measure the others
                         ) -> dict:
     "Every row of `mitigation_rows` on seed `seed`: results/mitigation.{npz,json}."
     s, rows, out = _mitigation_setup(bc, seed), mitigation_rows(bc, seed), {}
@@ -334,6 +353,9 @@ def mitigation_bench_run(bc:BenchConfig,      # the benchmark, its models and mi
             'flagged_duplicated': float(s['flag'][:s['nt']].float().mean()),
             'flagged_reference': float(s['flag'][s['nt']:].float().mean()),
             'max_dist': s['max_dist'], 'min_ssim': s['min_ssim']}
+    if keep and (s['r'].rd.results/'mitigation.npz').exists():
+        out, info['rows'] = _kept_rows(s['r'].rd.results, [r[0] for r in rows])
+        rows = [r for r in rows if r[0] not in {k['label'] for k in info['rows']}]
     tick = ticker(report, len(rows), 'rows')
     for lab, meth, knob, cfg in (progress_bar(rows, leave=False) if progress else rows):
         res, cost = _measure_row(s, meth, knob, cfg)
@@ -391,7 +413,7 @@ def _ambient_stats(cfg:ExperimentConfig) -> dict:
     return {'t_min': a['t_min'], 'tol': a['tol'], 'groups': a['groups'], 'flagged': int(fl.sum()),
             'n_positive': int(pos.sum()), 'n_train': len(pos),
             'precision': float(pos[fl].mean()) if fl.any() else None,
-            'recall': float(fl[pos].mean()) if pos.any() else None,
+            'recall': float(fl[pos].mean()) if pos.any() else None, 'flagged_other': float(fl[~pos].mean()),
             'seen_flagged': a['seen_flagged'] / a['seen']}
 
 # %% ../nbs/06c_mitstudy.ipynb #6c4c0c0e

@@ -10,7 +10,7 @@ from .core import Config, seed_everything
 from .valnets import NetConfig, SmallCNN, info_nce, xray_augment, encode, data_key, _fit
 from .similarity import bank_view, as_images
 from .metrics import threshold_at_fpr
-from .benchmark import share_ci
+from .metrics import share_ci
 
 # %% auto #0
 __all__ = ['PrivacyConfig', 'patient_images', 'train_verifier', 'pair_scores', 'pair_auc', 'best_match', 'calibrate_verifier',
