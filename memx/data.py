@@ -138,11 +138,12 @@ class DataConfig(Config):
     inverted: str = 'flip'       # frontal images that look inverted (MONOCHROME1): 'flip' | 'skip' | 'keep'
     cache_dir: str | None = None # cache folder (default '<root>/.memx_cache'), a sub-folder per cache key
     n_workers: int = 0           # decoding threads (0: os.cpu_count())
+    dedup: str = 'none'          # training images with a duplicate: 'none' | 'exact' | 'near' (one kept)
 
     def check(self):
         "Raise a clear error on an invalid option."
         for k, ok in [('view', ('AP', 'PA', 'both', 'any')), ('uncertain', ('ones', 'zeros', 'ignore')),
-                      ('inverted', ('flip', 'skip', 'keep'))]:
+                      ('inverted', ('flip', 'skip', 'keep')), ('dedup', ('none', 'exact', 'near'))]:
             if getattr(self, k) not in ok:
                 raise ValueError(f"DataConfig.{k}={getattr(self, k)!r}; choose one of {ok}")
         if bad := [f for f in self.findings if f not in FINDINGS]:

@@ -166,6 +166,9 @@ def _duplicate_lines(rep:dict) -> list[str]:
     for name, g in (('identical', e), ('near', n)):
         out += [f"  {name}: " + ' = '.join(_examples(grp, rep['root'], len(grp))).replace('    ', '')
                 for grp in g['largest']]
+    if e['groups'] or n['groups']:
+        out.append("  duplicated images drive memorization: DataConfig(dedup='exact' or 'near') keeps one of each "
+                   "training group, TrainConfig(ambient_t=500) trains them at high noise only")
     return out
 
 # %% ../nbs/01c_datacheck.ipynb #38a19cfc

@@ -31,6 +31,12 @@ class XrayData:
     max_len = property(lambda s: s.tokens.shape[1])
     skipped = property(lambda s: s.manifest.get('skipped', []))
     def split_idx(self, split='train') -> np.ndarray: return np.flatnonzero(self.df.split.to_numpy() == split)
+    def subset(self, rows) -> XrayData:
+        "The rows `rows` of this data set (in that order), as a new `XrayData`."
+        rows = np.asarray(rows, dtype=int)
+        return XrayData(np.asarray(self.images[rows]), self.labels[rows], self.label_mask[rows],
+                        self.df.iloc[rows].reset_index(drop=True), self.vocab, self.tokens[rows],
+                        self.token_mask[rows], self.cfg, self.manifest)
     def conditions(self, split='train') -> list[str]:
         "The distinct condition strings of a split ('train', 'heldout' or None for all)."
         d = self.df if split is None else self.df[self.df.split == split]

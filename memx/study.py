@@ -20,10 +20,12 @@ from .similarity import nearest_copies, copy_threshold, plot_copies
 from .detect import wen_scores
 from .metrics import roc_summary
 from .trainmit import mem_filter_callbacks, ambient_callbacks
+from .mitigate import dedup_rows
+from .datacheck import NEAR_TOL
 
 # %% auto #0
-__all__ = ['ExperimentConfig', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides', 'load_experiment', 'Run',
-           'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check']
+__all__ = ['ExperimentConfig', 'dedup_data', 'prepare_data', 'build_model', 'run_experiment', 'parse_overrides',
+           'load_experiment', 'Run', 'load_run', 'eval_conditions', 'variant_guidance', 'memorization_check']
 
 # %% ../nbs/03a_study.ipynb #5208dfd2
 @dataclass
@@ -49,6 +51,15 @@ class ExperimentConfig(Config):
             raise ValueError("plant either a testbed or benchmark arms: set testbed=None to plant arms")
         self.train = self.train.replace(p_uncond=VARIANTS[self.variant])
 
+# %% ../nbs/03a_study.ipynb #da00fc9d
+def dedup_data(data:XrayData, # a loaded data set
+               mode:str       # 'none', 'exact' (identical pixels) or 'near' (`memx.datacheck.NEAR_TOL`)
+              ) -> XrayData:
+    "`data` with each group of duplicated training images down to its first (`DataConfig.dedup`)."
+    if mode == 'none': return data
+    drop = np.setdiff1d(data.split_idx('train'), dedup_rows(data, 0. if mode == 'exact' else NEAR_TOL))
+    return data.subset(np.setdiff1d(np.arange(len(data)), drop))
+
 # %% ../nbs/03a_study.ipynb #80672d02
 def prepare_data(cfg:ExperimentConfig, progress:bool=True) -> tuple[XrayData, dict|None]:
     "Load (rendering the phantom if `cfg.data == 'phantom'`), plant testbed / arms: (data, manifest)."
@@ -60,7 +71,7 @@ def prepare_data(cfg:ExperimentConfig, progress:bool=True) -> tuple[XrayData, di
             progress=progress and None)   # None: a bar only for large sets
     else:
         root = Path(cfg.data)
-    data = load_chexpert(dc.replace(root=str(root)), progress=progress)
+    data = dedup_data(load_chexpert(dc.replace(root=str(root)), progress=progress), dc.dedup)  # then plant
     if cfg.arms is not None: return plant_arms(data, cfg.arms)
     return plant(data, cfg.testbed) if cfg.testbed is not None else (data, None)
 
