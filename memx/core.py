@@ -315,6 +315,7 @@ LABELS = {
     'delayed': 'Delayed guidance', 'opposite': 'Opposite guidance',
     'delayed@': 'Delayed guidance (none while t ≥ {})',
     'opposite@': 'Opposite guidance (s = −1 while t ≥ {})',
+    'retrieval@': 'Retrieval-guided sampling (first {} steps)',
     'memfilter@': 'Training-time filter (τ: percentile {})',
     # the rest of the report
     'value': 'Value', 'version': 'Version', 'TPR@1%FPR': 'TPR at 1% FPR',

@@ -76,7 +76,7 @@ def quick_mitigation(**kw) -> MitigationBench:
     "A `MitigationBench` for CI and a first look: one knob per method, small sets."
     return MitigationBench(knobs={'inference': [5.], 'guidance': [1.], 'rna': [2.], 'delayed': [500.]},
                            n_reference=64, n_classifier=128, clf_epochs=3, clf_seeds=[0, 1], n_calib=16,
-                           n_boot=20).replace(**kw)
+                           n_boot=20, ambient=False).replace(**kw)
 
 # %% ../nbs/06d_plan.ipynb #d9779347
 def quick_study(**kw) -> StudyConfig:
@@ -92,7 +92,7 @@ def quick_study(**kw) -> StudyConfig:
 def cpu_bench(**kw) -> BenchConfig:
     "The default demo's benchmark: one training seed, no twin, three mitigations that need no extra training."
     knobs = {'inference': [5.], 'rna': [2.], 'opposite': [800.]}
-    mb = MitigationBench(knobs=knobs, filter=False, dedup=False, clf_seeds=[0])
+    mb = MitigationBench(knobs=knobs, filter=False, dedup=False, ambient=False, clf_seeds=[0])
     return BenchConfig(seeds=[0], twin=False, mitigation=mb).replace(**kw)
 
 # %% ../nbs/06d_plan.ipynb #862464ed
@@ -126,7 +126,7 @@ STUDY_PRESETS = {
     'cpu': (cpu_study, 'the default: one seed of the benchmark (1,536 phantoms at 16×16), its privacy '
                        'audit and three mitigations, ≈ 15 min on 2 CPU cores'),
     'full': (StudyConfig, 'the whole study: the 32×32 testbed (3 variants, the filter), the 3-seed '
-                          'benchmark and every mitigation, ≈ 2.5 h on 2 CPU cores'),
+                          'benchmark and every mitigation, ≈ 2.8 h on 2 CPU cores'),
     'quick': (quick_study, 'tiny: every stage in a few CPU minutes (its numbers only say that it works)'),
     'gpu64': (partial(gpu_study, 64, 'small', 2000, epochs=600, bench_epochs=400, bs=64, preset='gpu64'),
               '64×64, 26.7 M-parameter UNet, N = 2,000 images, one GPU'),
