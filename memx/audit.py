@@ -9,17 +9,19 @@ from pathlib import Path
 from .valnets import encode, data_key, save_net, load_net
 from .privacy import (PrivacyConfig, patient_images, train_verifier, calibrate_verifier, member_link_rate,
                           reid_generations, privacy_rates, linked_by_copy, plot_privacy, privacy_table)
-from .similarity import copy_evidence
+from .similarity import copy_evidence, duplicate_groups
+from .datacheck import NEAR_TOL, plot_duplicate_groups
 from .benchmark import copy_rule_thresholds, main_detectors, copy_detectors, EMPIRICAL, WITHIN
 from .benchstudy import plot_arm_scores
 from .study import prepare_data
 from .benchstudy import (BenchConfig, seed_config, fresh_data, bench_tables, bench_summary,
                              load_bench_run, bench_headline, plot_comparison_rocs, _calibrated_thresholds,
-                             plot_arm_gallery, borderline_rows, plot_borderline, plot_score_vs_timestep)
+                             plot_arm_gallery, borderline_rows, plot_borderline, plot_score_vs_timestep,
+                             bench_runs)
 from .core import atomic_write_text, save_figure, save_json
 
 # %% auto #0
-__all__ = ['privacy_sets', 'bench_verifier', 'bench_privacy', 'write_bench']
+__all__ = ['privacy_sets', 'bench_verifier', 'bench_privacy', 'bench_duplicates', 'write_bench']
 
 # %% ../nbs/04e_audit.ipynb #b01825d6
 def privacy_sets(bc:BenchConfig) -> tuple:
@@ -95,6 +97,21 @@ def bench_privacy(bc:BenchConfig, # the benchmark, scored
                                  'other conditions': a0['score'][~a0['memorized']]}, f'training seed {s0}')
     return summ, {s: _condition_columns(a) for s, a in aud.items()}, fig
 
+# %% ../nbs/04e_audit.ipynb #eae46278
+def bench_duplicates(bc:BenchConfig) -> tuple:
+    "The duplication audit of each model's training images: a table, and the first model's largest groups."
+    rows, fig = [], None
+    for lab, cfg in bench_runs(bc).items():
+        data = prepare_data(cfg, progress=False)[0]
+        ims = np.asarray(data.images[data.split_idx('train')])
+        exact, near = duplicate_groups(ims), duplicate_groups(ims, NEAR_TOL)
+        rows.append({'model': lab, 'training images': len(ims), 'identical groups': len(exact),
+                     'images in them': sum(map(len, exact)), f'groups within RMS {NEAR_TOL:g}': len(near),
+                     'images in those': sum(map(len, near))})
+        fig = fig or plot_duplicate_groups(ims, exact, title=f'{lab}: the largest of its {len(exact)} '
+                                                             'groups of identical training images')
+    return pd.DataFrame(rows), fig
+
 # %% ../nbs/04e_audit.ipynb #104a2d30
 def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` on each of its models)
                 det:str='wen_read'   # detector of the per-arm histograms and galleries
@@ -119,6 +136,9 @@ def write_bench(bc:BenchConfig,      # the benchmark, scored (`bench_score_run` 
         atomic_write_text(root/'results'/'explanation.csv', ex.to_csv(index=False))
     save_figure(plot_comparison_rocs(tabs, main_detectors(bc.scoring)), root/'figures'/'bench_roc.png',
                 dpi=130)
+    dups, fig = bench_duplicates(bc)       # what the duplication audit finds before training
+    atomic_write_text(root/'results'/'duplicates.csv', dups.to_csv(index=False))
+    save_figure(fig, root/'figures'/'duplicates.png', dpi=130)
     if bc.scoring.copy_aware:   # the copy-aware detectors beside Wen's reading and the baselines
         dets = ['wen_read', *copy_detectors(bc.scoring), 'nn', 'arm_rate']
         save_figure(plot_comparison_rocs(tabs, dets, (EMPIRICAL, WITHIN), size=3.4),

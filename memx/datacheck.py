@@ -14,7 +14,7 @@ from .similarity import duplicate_groups
 
 # %% auto #0
 __all__ = ['NEAR_TOL', 'OPTIONS', 'csv_counts', 'finding_counts', 'error_reasons', 'image_issues', 'check_problems',
-           'duplicate_audit', 'check_data', 'check_text']
+           'duplicate_audit', 'plot_duplicate_groups', 'check_data', 'check_text']
 
 # %% ../nbs/01c_datacheck.ipynb #33f44c19
 def csv_counts(df:pd.DataFrame) -> dict:
@@ -99,6 +99,26 @@ def duplicate_audit(data,               # the loaded `XrayData` (every split)
             'identical': {'groups': len(exact), 'images': sum(map(len, exact)), 'largest': show(exact)},
             'near': {'groups': len(near), 'images': sum(map(len, near)), 'tol': tol, 'largest': show(near)}}
 
+# %% ../nbs/01c_datacheck.ipynb #f696ecb5
+def plot_duplicate_groups(images,       # the audited images, uint8 (N,S,S)
+                          groups:list,  # their `duplicate_groups` (row lists)
+                          n:int=6,      # groups shown, the largest first
+                          per:int=8,    # images shown of each group
+                          title:str=''):
+    "The largest groups of duplicated images, one row each, to look at before training on them: a figure."
+    import matplotlib.pyplot as plt
+    gs = sorted(groups, key=len, reverse=True)[:n]
+    fig, axs = plt.subplots(max(len(gs), 1), per, figsize=(per * 0.9, max(len(gs), 1) * 0.95 + 0.4),
+                            squeeze=False)
+    for ax in axs.flat: ax.axis('off')
+    for r, g in enumerate(gs):
+        for c, i in enumerate(g[:per]): axs[r, c].imshow(np.asarray(images[i]), cmap='gray', vmin=0, vmax=255)
+        axs[r, 0].set_title(f'{len(g)} images', fontsize=7, loc='left')
+    if not gs: axs[0, 0].text(0, 0.5, 'no duplicated images', fontsize=9)
+    fig.suptitle(title or f'{len(groups)} group(s) of duplicated images, the largest {len(gs)}', fontsize=9)
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/01c_datacheck.ipynb #0d4227a2
 OPTIONS = ('size', 'frontal_only', 'view', 'uncertain', 'n', 'inverted', 'max_missing')   # reported
 
@@ -167,8 +187,8 @@ def _duplicate_lines(rep:dict) -> list[str]:
         out += [f"  {name}: " + ' = '.join(_examples(grp, rep['root'], len(grp))).replace('    ', '')
                 for grp in g['largest']]
     if e['groups'] or n['groups']:
-        out.append("  duplicated images drive memorization: DataConfig(dedup='exact' or 'near') keeps one of each "
-                   "training group, TrainConfig(ambient_t=500) trains them at high noise only")
+        out.append("  duplicated images drive memorization: DataConfig(dedup='exact' or 'near') keeps one of "
+                   "each training group, TrainConfig(ambient_t=500) trains them at high noise only")
     return out
 
 # %% ../nbs/01c_datacheck.ipynb #38a19cfc

@@ -42,7 +42,7 @@ PIXEL_FIGURES = ('samples',)   # raw pixel grids, a few pixels a tile: enlarged,
 
 # %% ../nbs/07_report.ipynb #c8198d26
 # figure stems that show training images
-TRAINING_IMAGE_FIGURES = ('gallery', 'mitigate_gallery', 'copies', 'nearest', 'bench_gallery')
+TRAINING_IMAGE_FIGURES = ('gallery', 'mitigate_gallery', 'copies', 'nearest', 'bench_gallery', 'duplicates')
 
 def _private(stem:str, data:str, show:bool) -> bool:
     "Whether figure `stem` must be left out: it shows training images of real patients and `show` is off."
@@ -142,6 +142,15 @@ def _table_html(df:pd.DataFrame,   # the table
 
 # %% ../nbs/07_report.ipynb #f946cf78
 SECTIONS = [
+    dict(id='duplicates', title='Duplicated training images: the audit before training', runs='all',
+         tables={'duplicates': 'Groups of identical and of near-identical training images, per model'},
+         figures={'duplicates': 'The largest groups of identical training images'},
+         text='Duplication drives memorization: an image the model sees many times is the one it learns to '
+              'copy. The duplication audit (memx-data check) groups the training images that are identical '
+              'or within a small RMS distance of each other, before any training. The benchmark plants its '
+              'duplicates (arms A, C and D), so each of its models should show exactly those groups and the '
+              'clean twin none. DataConfig(dedup=...) keeps one image of each group; '
+              'TrainConfig(ambient_t=...) trains them at high noise only.'),
     dict(id='setup', title='Setup: data, model, training', runs='variants', summary='train_log',
          tables={},
          figures={'loss': 'Training and held-out loss per epoch', 'samples': 'Generations (EMA weights)'},
