@@ -5,7 +5,9 @@ that image's copy threshold (below 1: nearer than any other training image is) w
 
 Guiding every step moves x̂0 out to `margin` thresholds up to the last step, so its generations end at that distance
 *by construction*: they are not copies by the rule, yet they stay close. Guiding only the first steps lets the model
-finish on its own, and the copies it then makes are counted as they are.
+finish on its own, and the copies it then makes are counted as they are. `moved_share`: the share of guided
+(generation, step) pairs whose x̂0 the guide moved, on the duplicated conditions and on 256 reference conditions
+(fresh phantoms the model never saw, as the mitigation benchmark's FD is measured on).
 
     python bench/retrieval_guide.py --runs runs   # needs the trained benchmark (memx-bench);
                                                   # writes bench/results/retrieval_guide.csv
@@ -18,20 +20,28 @@ from memx.mitstudy import _mitigation_setup
 from memx.mitigate import generate_with
 from memx.similarity import copy_evidence
 
-def guide_rows(bc:BenchConfig, seed:int, knobs=(None, 25, 20, 15, 10)) -> list[dict]:
+def guide_rows(bc:BenchConfig, seed:int, knobs=(None, 25, 20, 15, 10), n_ref:int=256) -> list[dict]:
     "One row per number of guided steps (None: no guidance) on seed `seed`'s duplicated conditions."
     s, rows = _mitigation_setup(bc, seed), []
     nt, c = s['nt'], s['c']
+    ref = slice(nt, nt + n_ref)                  # reference conditions: fresh phantoms the model never saw
     for k in knobs:
+        g = s['guide'].until(k or 0)
+        g.until = lambda steps, g=g: g               # `generate_with` samples with this guide: count its moves
         with Timer() as tm:
             x, _ = generate_with(s['r'].model, 'none' if k is None else 'retrieval', k, s['tok'][:nt],
-                                 s['msk'][:nt], s['seeds'][:nt], c, aux=s['guide'])
+                                 s['msk'][:nt], s['seeds'][:nt], c, aux=g)
+        moved, g.moved = g.moved, 0
+        generate_with(s['r'].model, 'none' if k is None else 'retrieval', k, s['tok'][ref], s['msk'][ref],
+                      s['seeds'][ref], c, aux=g)
         ev = copy_evidence(x.reshape(-1, c.n_samples, *x.shape[1:]), s['r'].data, s['max_dist'], s['min_ssim'])
         ratio = ev['dist'] / np.asarray(s['max_dist'])[ev['nn']]
         rows.append({'seed': seed, 'guided_steps': 0 if k is None else k, 'steps': c.steps, 'margin': c.margin,
                      'generations': ev['copy'].size, 'copy_share': float(ev['copy'].mean()),
                      'ratio_median': float(np.median(ratio)), 'ratio_min': float(ratio.min()),
                      'ssim_median': float(np.median(ev['ssim'])), 'min_ssim_rule': s['min_ssim'],
+                     'moved_share': moved / (nt * k) if k else 0.,
+                     'moved_share_reference': g.moved / (n_ref * k) if k else 0.,
                      'seconds': round(tm.s, 2)})
     return rows
 
