@@ -201,7 +201,7 @@ def run_study(study:StudyConfig, progress:bool=True, show_training_images:bool=F
 def memx_demo(
     # tiny settings: every stage in a few CPU minutes (not the study's numbers): --preset quick
     quick:bool=False,
-    # a named study: cpu (the default, ≈ 15 min), full (≈ 2.5 h), quick, gpu64 (64×64), gpu128 (128×128)
+    # a named study: cpu (the default, ≈ 15 min), full (≈ 2.8 h), quick, gpu64 (64×64), gpu128 (128×128)
     preset:str=None,
     # a StudyConfig JSON file (it may name a preset and replace some of its fields)
     config:str=None,

@@ -119,7 +119,8 @@ def gpu_study(size:int,          # image side S
     bb = bench_base().replace(phantom_images=n, data_cfg=bdc, preset=model, model={},
                               train=tr.replace(epochs=bench_epochs))
     return StudyConfig(base=base, n_controls=128, n_gen=8, sampling=SamplingConfig(steps=50), workers=1,
-                       bench=BenchConfig(base=bb, seeds=[0, 1], mitigation=MitigationBench()), preset=preset)
+                       bench=BenchConfig(base=bb, seeds=[0, 1], mitigation=MitigationBench(ambient=False)),
+                       preset=preset)
 
 # %% ../nbs/06d_plan.ipynb #27f280cc
 STUDY_PRESETS = {
@@ -190,7 +191,7 @@ def _runs(study:StudyConfig) -> list[tuple]:
     out += [(b, train_images(b))] * (len(study.variants) + ('training' in study.mitigate))
     if (bc := study.bench) is not None:
         mb, bb = bc.mitigation, bc.base
-        n_mit = 0 if mb is None else len(bc.seeds) * (mb.filter + mb.dedup) + bc.twin * mb.filter
+        n_mit = 0 if mb is None else len(bc.seeds) * (mb.filter + mb.dedup + mb.ambient) + bc.twin * mb.filter
         out += [(bb, train_images(bb))] * (len(bc.seeds) + bc.twin + n_mit)  # dedup runs: as many steps
     return out
 

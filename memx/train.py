@@ -14,6 +14,7 @@ from fastai.callback.core import Callback
 from fastai.callback.schedule import ParamScheduler, combined_cos, SchedCos, SchedLin, SchedNo, combine_scheds
 from fastai.callback.training import GradientClip
 from fastai.callback.progress import ProgressCallback
+from fastai.callback.fp16 import MixedPrecision
 from diffusers.training_utils import EMAModel
 from .core import (Config, RunDir, atomic_write, save_json, load_json, save_tensors, load_tensors,
                        seed_everything, save_figure, RANK_SEED_STRIDE)
@@ -26,8 +27,8 @@ __all__ = ['FILTER_RULES', 'VARIANTS', 'LOG_COLS', 'TrainConfig', 'variant_confi
            'min_snr_weights', 'diffusion_loss', 'q_sample', 'DDPMCallback', 'ema_update', 'EMACallback',
            'NonFiniteLossError', 'NaNGuard', 'skipped', 'CheckpointCallback', 'save_checkpoint', 'latest_checkpoint',
            'load_checkpoint', 'TrainLogCallback', 'write_log', 'plot_loss', 'SampleCallback', 'save_grid',
-           'lr_schedule', 'ChannelsLast', 'AccelerateDDP', 'world', 'compile_problem', 'Compile', 'speed_callbacks',
-           'make_learner', 'train', 'load_trained']
+           'lr_schedule', 'ChannelsLast', 'AccelerateDDP', 'world', 'compile_problem', 'Compile', 'amp_mode',
+           'speed_callbacks', 'make_learner', 'train', 'load_trained']
 
 # %% ../nbs/03_train.ipynb #4361f330
 FILTER_RULES = ('heldout', 'percentile', 'absolute')   # how `memx.trainmit.MemFilter` sets τ
@@ -48,7 +49,7 @@ class TrainConfig(Config):
     ema_decay: float = 0.999      # EMA of the weights (used for sampling)
     grad_clip: float = 1.0        # max gradient norm (0 = off)
     min_snr_gamma: float = 0.0    # min-SNR-γ loss weighting (0 = plain ε-MSE)
-    mixed_precision: str = 'auto' # 'auto' (bf16 autocast on CUDA, fp32 elsewhere) | 'bf16' | 'no'
+    mixed_precision: str = 'auto' # 'auto' (`amp_mode`: bf16/fp16 on CUDA, else fp32) | 'bf16' | 'fp16' | 'no'
     memory_format: str = 'auto'   # 'auto' (channels-last on CUDA) | 'channels_last' | 'contiguous'
     compile: bool = False         # `torch.compile` the model for training
     ckpt_every: int = 5           # epochs between checkpoints (the last epoch is always saved)
@@ -64,8 +65,8 @@ class TrainConfig(Config):
         if self.schedule not in ('onecycle', 'cosine', 'constant'):
             raise ValueError(f"unknown schedule {self.schedule!r}; use 'onecycle', 'cosine' or 'constant'")
         if not 0 <= self.p_uncond <= 1: raise ValueError(f"p_uncond must be in [0, 1], got {self.p_uncond}")
-        if self.mixed_precision not in ('auto', 'bf16', 'no'):
-            raise ValueError(f"mixed_precision must be 'auto', 'bf16' or 'no', got {self.mixed_precision!r}")
+        if self.mixed_precision not in ('auto', 'bf16', 'fp16', 'no'):
+            raise ValueError(f"mixed_precision: 'auto', 'bf16', 'fp16' or 'no', not {self.mixed_precision!r}")
         if self.memory_format not in ('auto', 'channels_last', 'contiguous'):
             raise ValueError(f"memory_format must be 'auto', 'channels_last' or 'contiguous', "
                              f"got {self.memory_format!r}")
@@ -399,15 +400,26 @@ class Compile(Callback):
     def before_fit(self): self.learn.model = torch.compile(self.learn.model, backend=self.backend)
     def after_fit(self): self.learn.model = unwrap(self.learn.model)
 
+# %% ../nbs/03_train.ipynb #e264e6fd
+def amp_mode(mixed_precision:str, # `TrainConfig.mixed_precision`
+             device               # the device training runs on
+            ) -> str:
+    "The setting on `device`: 'bf16', 'fp16' (+ a gradient scaler: GPUs without bf16, e.g. T4) or 'no'."
+    kind = torch.device(device).type
+    if mixed_precision == 'no' or (mixed_precision == 'auto' and kind != 'cuda'): return 'no'
+    if mixed_precision == 'fp16' and kind != 'cuda':
+        raise ValueError(f"mixed_precision='fp16' needs a CUDA device, not {kind}: use 'bf16' or 'no'")
+    if mixed_precision != 'auto': return mixed_precision
+    bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
+    return 'bf16' if bf16 else 'fp16'
+
 # %% ../nbs/03_train.ipynb #5e424b40
 def speed_callbacks(cfg:TrainConfig, # its `mixed_precision`, `memory_format` and `compile`
                     device           # the device training runs on
                    ) -> list:
-    "The callbacks of `cfg`'s speed settings on `device`: bf16 autocast, channels-last, `torch.compile`."
-    kind = torch.device(device).type
-    cbs = []
-    if cfg.mixed_precision == 'bf16' or (cfg.mixed_precision == 'auto' and kind == 'cuda'):
-        cbs.append(Autocast(kind))
+    "The callbacks of `cfg`'s speed settings on `device`: autocast (bf16, or fp16 with a gradient scaler), …"
+    kind, mode = torch.device(device).type, amp_mode(cfg.mixed_precision, device)
+    cbs = [Autocast(kind)] if mode == 'bf16' else [MixedPrecision('fp16')] if mode == 'fp16' else []
     if cfg.memory_format == 'channels_last' or (cfg.memory_format == 'auto' and kind == 'cuda'):
         cbs.append(ChannelsLast())
     if cfg.compile and (why := compile_problem(device)):
