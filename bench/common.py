@@ -3,7 +3,7 @@ import os, platform, resource, sys, time
 from pathlib import Path
 import pandas as pd, torch
 
-RESULTS = Path(__file__).parent/'results'
+RESULTS = Path(os.environ.get('MEMX_BENCH_RESULTS') or Path(__file__).parent/'results')   # a dry run: elsewhere
 
 def machine() -> str:
     "A short description of where the numbers were measured."

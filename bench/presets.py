@@ -15,10 +15,11 @@ from common import write, peak_rss_mb
 
 def measure(name:str, steps:int, bs:int, dev:str) -> dict:
     "Two epochs of `steps` batches of preset `name`'s model on phantoms; the second epoch's images/s."
-    from memx.cli import study_preset, train_cost
+    from memx.plan import study_preset, train_cost
     from memx.core import seed_everything
-    from memx.phantom import make_phantom_chexpert
-    from memx.data import DataConfig, load_chexpert
+    from memx.phantomset import make_phantom_chexpert
+    from memx.data import DataConfig
+    from memx.dataset import load_chexpert
     from memx.model import CondUNet, model_config
     from memx.train import train
     b = study_preset(name).base

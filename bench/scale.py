@@ -30,8 +30,9 @@ def one(kind:str, n:int) -> dict:
         with Timer() as t: pixel_nn(q, bank, k=5, chunk=4096)
         return dict(kind='exact top-5 search, 1000 queries x 128-d', n=n, seconds=t.s, per_item_ms=1e3 * t.s / n)
     if kind == 'cache':
-        from memx.phantom import make_phantom_chexpert
-        from memx.data import DataConfig, load_chexpert
+        from memx.phantomset import make_phantom_chexpert
+        from memx.data import DataConfig
+        from memx.dataset import load_chexpert
         tmp = Path(tempfile.mkdtemp()); root = make_phantom_chexpert(tmp/'ph', n_images=n, size=128, seed=0, n_valid=0, fmt='jpg')
         base = peak_rss_mb()
         with Timer() as t: load_chexpert(DataConfig(root=str(root), size=64), progress=False)

@@ -65,10 +65,10 @@ class Interleave(Callback):
         self.t = Timer().__enter__()
     def img_s(self) -> dict: return {k: self.n[k] / self.s[k] for k in self.n}
 
-def interleaved(model_memx, model_plain, data, files, tokens, masks, sched, bs, steps, device) -> dict:
+def interleaved(model_memx, model_plain, data, files, tokens, masks, sched, bs, steps, device, precision='auto') -> dict:
     "Images/s of the memx loop (`make_learner`: DDPM callback, EMA, NaN guard, grad clip, fastai, cached arrays) and the plain loop, measured in alternating blocks."
     from memx.train import TrainConfig, make_learner
-    learn = make_learner(model_memx, data.dls(bs=bs, device=device), TrainConfig(epochs=1, bs=bs, lr=2e-3), quiet=True)
+    learn = make_learner(model_memx, data.dls(bs=bs, device=device), TrainConfig(epochs=1, bs=bs, lr=2e-3, mixed_precision=precision), quiet=True)
     clock = Interleave(PlainLoop(model_plain, files, tokens, masks, sched, bs, device), steps)
     learn.fit(10 * max(1, -(-(steps + 5) // len(learn.dls.train))), cbs=[clock])
     return clock.img_s()
@@ -89,9 +89,10 @@ def peak_bf16() -> float | None:
     name = torch.cuda.get_device_name()
     return next((v for k, v in PEAK_BF16.items() if k in name), None)
 
-def main(steps=60, size=32, preset='tiny', bs=32, n=256, reps=5, threads=1):
-    from memx.phantom import make_phantom_chexpert
-    from memx.data import DataConfig, load_chexpert
+def main(steps=60, size=32, preset='tiny', bs=32, n=256, reps=5, threads=1, precision='auto'):
+    from memx.phantomset import make_phantom_chexpert
+    from memx.data import DataConfig
+    from memx.dataset import load_chexpert
     from memx.model import CondUNet, model_config, make_scheduler
     from memx.core import seed_everything
     torch.set_num_threads(threads)
@@ -106,22 +107,23 @@ def main(steps=60, size=32, preset='tiny', bs=32, n=256, reps=5, threads=1):
     fpi, peak = flop_per_image(mk(), data, bs, dev), peak_bf16()
     rows = []
     for rep in range(reps):
-        got = interleaved(mk(), mk(), data, files, tokens, masks, sched, bs, steps, dev)
-        rows.append(dict(rep=rep, preset=preset, size=size, bs=bs, steps=steps, plain_img_s=got['plain'], memx_img_s=got['memx'],
+        got = interleaved(mk(), mk(), data, files, tokens, masks, sched, bs, steps, dev, precision)
+        rows.append(dict(rep=rep, preset=preset, precision=precision, size=size, bs=bs, steps=steps, plain_img_s=got['plain'], memx_img_s=got['memx'],
                          ratio=got['memx'] / got['plain']))
         print(f"rep {rep}: plain {got['plain']:.1f} img/s, memx {got['memx']:.1f} img/s, ratio {rows[-1]['ratio']:.3f}", flush=True)
     med = {k: statistics.median(r[k] for r in rows) for k in ('plain_img_s', 'memx_img_s', 'ratio')}
-    rows.append(dict(rep='median', preset=preset, size=size, bs=bs, steps=steps, **med))
+    rows.append(dict(rep='median', preset=preset, precision=precision, size=size, bs=bs, steps=steps, **med))
     for r in rows:
         r.update(gflop_per_img=fpi / 1e9, plain_gflop_s=r['plain_img_s'] * fpi / 1e9, memx_gflop_s=r['memx_img_s'] * fpi / 1e9,
                  memx_mfu=r['memx_img_s'] * fpi / peak if peak else None)
         for k, d in [('plain_img_s', 1), ('memx_img_s', 1), ('ratio', 3), ('gflop_per_img', 4), ('plain_gflop_s', 2),
                      ('memx_gflop_s', 2), ('memx_mfu', 4)]:
             r[k] = round(r[k], d) if r[k] is not None else None
-    return write(rows, 'train_throughput')
+    return write(rows, 'train_throughput' + ('' if precision == 'auto' else f'_{precision}'))
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(); p.add_argument('--steps', type=int, default=60); p.add_argument('--size', type=int, default=32)
     p.add_argument('--preset', default='tiny'); p.add_argument('--bs', type=int, default=32)
     p.add_argument('--reps', type=int, default=5); p.add_argument('--threads', type=int, default=1)
-    a = p.parse_args(); main(a.steps, a.size, a.preset, a.bs, reps=a.reps, threads=a.threads)
+    p.add_argument('--precision', default='auto', help="the memx loop's TrainConfig.mixed_precision ('auto', 'no', …)")
+    a = p.parse_args(); main(a.steps, a.size, a.preset, a.bs, reps=a.reps, threads=a.threads, precision=a.precision)
