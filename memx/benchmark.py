@@ -12,7 +12,8 @@ from .core import Config, WEN_SEED_OFFSET, CALIB_SEED_OFFSET, label, ticker
 from .model import SAMPLING, SamplingFields, SPACINGS, generate, x0_clip_share
 from .testbed import control_conditions, novel_conditions
 from .similarity import (copy_threshold, ssim_threshold, image_thresholds, copy_evidence, one_image_share,
-                             plot_copies, nearest_training, ssim, x0_copy_scores)
+                             plot_copies, nearest_training, ssim, x0_copy_scores,
+                             threshold_at)
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from .data import FINDINGS
@@ -321,7 +322,7 @@ def x0_columns(model,            # a `CondUNet`
                t:int             # the timestep x_T is read at
               ) -> dict:
     "x̂0(x_T, c) at `t`: bank retrieval, seeds' agreement, cross-seed similarity; angle: {name_t{t}: (C,)}."
-    r = noise_readings(model, tokens, mask, sc.n, sc.sampling.replace(seed=seed), t=t, bs=sc.bs)
+    r = noise_readings(model, tokens, mask, sc.n, sc.sampling.replace(seed=seed), t=t, bs=sc.bs, x0=True)
     return ({f'{k}_t{t}': v for k, v in x0_copy_scores(r['x0'], data).items()}
             | {f'angle_t{t}': r['angle'].mean(1)})
 
@@ -339,7 +340,7 @@ def fast_columns(model,            # a `CondUNet`
     x = generate(model, tokens, mask, sc.fast_n, sp, bs=sc.bs)
     d, nn = nearest_training(x.flatten(0, 1), data)
     d, nn = d.reshape(len(x), -1), nn.reshape(len(x), -1)
-    ratio = d / (np.asarray(rule)[nn] if np.ndim(rule) else rule)
+    ratio = d / threshold_at(rule, nn)
     score = lambda k: one_image_share(d[:, :k], nn[:, :k], rule) - 1e-3 * np.median(ratio[:, :k], 1)
     return {f'fast{sc.fast_steps}_n{k}': score(k) for k in sorted({1, sc.fast_n})}
 

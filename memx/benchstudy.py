@@ -14,7 +14,7 @@ from .dataset import XrayData
 from .testbed import ArmsConfig
 from .model import SAMPLING, model_config, make_scheduler
 from .train import TrainConfig
-from .similarity import plot_copies, nearest_training, ssim
+from .similarity import plot_copies, nearest_training, ssim, threshold_at
 from .metrics import auc_tpr
 from .mitigate import MitigationBench
 from .privacy import PrivacyConfig
@@ -200,7 +200,7 @@ def borderline_rows(tab:pd.DataFrame, # a scored benchmark table
     "The generations nearest the copy rule's line (pixel or SSIM, whichever binds): `n` copies, `n` not."
     x = torch.as_tensor(x).flatten(0, 1)
     d, nn = nearest_training(x, data)
-    thr = np.asarray(max_dist)[nn] if np.ndim(max_dist) else np.full(len(d), max_dist)
+    thr = threshold_at(max_dist, nn)
     s = ssim(x, np.asarray(data.images[nn])).numpy()
     margin = np.minimum(1 - d / thr, (s - min_ssim) / (1 - min_ssim))      # > 0: a copy by both tests
     g = pd.DataFrame({'gen': np.arange(len(d)), 'nn': nn, 'dist': d, 'threshold': thr, 'ratio': d / thr,

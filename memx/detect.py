@@ -137,15 +137,16 @@ def noise_readings(model,                        # a `CondUNet`
                    sampling:SamplingConfig=SAMPLING, # sampler, steps (fix the reading), first seed
                    t:int|None=None,              # timestep read (None: `SAMPLING.read_t` or the 1st step's)
                    bs:int=256,                   # (condition, noise) rows per conditional forward
-                   uncond_model=None             # ∅ from this model (two-model form); default `model`'s own ∅
+                   uncond_model=None,            # ∅ from this model (two-model form); default `model`'s own ∅
+                   x0:bool=False                 # also x̂0(x_T, c) of each noise, (C,n,…) on the CPU
                   ) -> dict:
-    "Norm ‖ε_c − ε_∅‖₂, angle cos(ε_c − ε_∅, ε_∅) (C,n) and x̂0(x_T,c) (C,n,…) of seeded noises read at `t`."
+    "Norm ‖ε_c − ε_∅‖₂, angle cos(ε_c − ε_∅, ε_∅) (C,n) (and x̂0 with `x0`) of seeded noises read at `t`."
     dev = next(model.parameters()).device
     tr, mr, _ = generation_rows(tokens, mask, n, sampling.seed)
     tr, mr, j = tr.to(dev), mr.to(dev), torch.arange(len(tr), device=dev) % n       # row c·n+i: seed `seed+i`
     fs = first_step(model, range(sampling.seed, sampling.seed + n), sampling, t)
     eps_u = _null_eps(uncond_model or model, fs.x_T, fs.t, tr.shape[1]).float()      # once per seed
-    out, x0 = torch.empty(2, len(tr), device=dev), torch.empty(len(tr), *fs.x_T.shape[1:])
+    out, est = torch.empty(2, len(tr), device=dev), torch.empty(len(tr) if x0 else 0, *fs.x_T.shape[1:])
     with torch.no_grad():
         for s in range(0, len(tr), bs):
             r = slice(s, s + bs)
@@ -153,9 +154,9 @@ def noise_readings(model,                        # a `CondUNet`
             d = e - eps_u[j[r]]
             out[0, r] = d.flatten(1).norm(dim=1)
             out[1, r] = F.cosine_similarity(d.flatten(1), eps_u[j[r]].flatten(1), dim=1)
-            x0[r] = ((fs.x_T[j[r]] - (1 - fs.alpha_bar) ** .5 * e) / fs.alpha_bar ** .5).cpu()
+            if x0: est[r] = ((fs.x_T[j[r]] - (1 - fs.alpha_bar) ** .5 * e) / fs.alpha_bar ** .5).cpu()
     norm, angle = out.cpu().numpy().reshape(2, -1, n)
-    return {'norm': norm, 'angle': angle, 'x0': x0.view(-1, n, *x0.shape[1:])}
+    return {'norm': norm, 'angle': angle} | ({'x0': est.view(-1, n, *est.shape[1:])} if x0 else {})
 
 # %% ../nbs/04_detect.ipynb #d82d347d
 def wen_scores(model,                        # a `CondUNet`

@@ -13,7 +13,7 @@ from .model import (SAMPLING, SamplingConfig, SamplingFields, CondUNet, make_sch
                         guidance_norm, _init_noise, first_step)
 from .detect import wen_scores
 from .metrics import threshold_at_fpr
-from .similarity import duplicate_groups, training_bank, pixel_nn
+from .similarity import duplicate_groups, training_bank, pixel_nn, threshold_at
 
 # %% auto #0
 __all__ = ['METHODS', 'opt_positions', 'read_timestep', 'optimize_condition', 'generation_norms', 'calibrate_l_target',
@@ -217,8 +217,8 @@ class RetrievalGuide:
                 ):
         bank, src = training_bank(data)
         self.bank = torch.from_numpy(bank).float()[:, None] / 127.5 - 1
-        thr = np.asarray(max_dist)[src] if np.ndim(max_dist) else np.full(len(src), float(max_dist))
-        self.thr, self.abar = torch.as_tensor(thr).float(), make_scheduler(model.config).alphas_cumprod
+        self.thr = torch.as_tensor(threshold_at(max_dist, src)).float()
+        self.abar = make_scheduler(model.config).alphas_cumprod
         self.margin, self.steps, self.moved = margin, steps, 0
     def until(self, steps:int) -> RetrievalGuide:
         "This guide (the same bank) acting on the first `steps` sampling steps only."

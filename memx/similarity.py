@@ -10,9 +10,9 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['pixel_nn', 'distinct_rows', 'training_bank', 'nearest_training', 'centered_unit', 'x0_copy_scores', 'copy_threshold',
-           'image_thresholds', 'as_images', 'RowView', 'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn', 'feature_nn',
-           'is_copy', 'nearest_copies', 'copy_share', 'copy_table', 'copy_summary', 'one_image_share', 'memorized',
-           'ssim_threshold', 'copy_evidence', 'duplicate_groups', 'plot_copies']
+           'image_thresholds', 'threshold_at', 'as_images', 'RowView', 'bank_view', 'gaussian_blur', 'ssim', 'ssim_nn',
+           'feature_nn', 'is_copy', 'nearest_copies', 'copy_share', 'copy_table', 'copy_summary', 'one_image_share',
+           'memorized', 'ssim_threshold', 'copy_evidence', 'duplicate_groups', 'plot_copies']
 
 # %% ../nbs/02a_similarity.ipynb #e3ab5cb6
 def _flat(x) -> torch.Tensor:
@@ -110,10 +110,16 @@ def image_thresholds(data,             # an `XrayData` (or anything with `images
     out[src] = ratio * d[:, 1].numpy()
     return out
 
+def threshold_at(max_dist, # the copy threshold: a number, or per row (`image_thresholds`)
+                 rows      # training rows (any shape): each generation's nearest, or a bank's sources
+                ) -> np.ndarray:
+    "The copy threshold that applies at each of `rows` (shaped as `rows`)."
+    rows = np.asarray(rows)
+    return np.asarray(max_dist, float)[rows] if np.ndim(max_dist) else np.full(rows.shape, float(max_dist))
+
 def _below(dist, nn, max_dist) -> np.ndarray:
     "dist < threshold: `max_dist` a number, or per-row thresholds (N,) read at the nearest rows `nn`."
-    thr = np.asarray(max_dist)[np.asarray(nn)] if np.ndim(max_dist) else max_dist
-    return np.asarray(dist) < thr
+    return np.asarray(dist) < threshold_at(max_dist, nn)
 
 # %% ../nbs/02a_similarity.ipynb #6d3929d4
 def as_images(x) -> torch.Tensor:

@@ -153,11 +153,11 @@ def mem_filter_callbacks(cfg:TrainConfig,     # a training config; `cfg.mem_filt
     return [MemFilter(cfg.mem_filter_pct, cfg.mem_filter_warmup, run=run, rule=cfg.mem_filter_rule)]
 
 # %% ../nbs/06e_trainmit.ipynb #8ee914f6
-def _image_key(img) -> bytes:
-    "An image's identity: its uint8 pixels as bytes (a float image in [-1, 1] is rounded back first)."
-    x = torch.as_tensor(img)
-    if x.dtype != torch.uint8: x = ((x.float() + 1) * 127.5).round().clamp(0, 255).byte()
-    return x.reshape(-1).cpu().numpy().tobytes()
+def _image_keys(images) -> list[bytes]:
+    "Each image's uint8 pixels as bytes (float images in [-1, 1] rounded back; one copy to the CPU)."
+    x = torch.as_tensor(np.asarray(images) if not isinstance(images, torch.Tensor) else images)
+    if x.dtype != torch.uint8: x = ((x.detach().float() + 1) * 127.5).round().clamp(0, 255).byte()
+    return [u.tobytes() for u in x.flatten(1).cpu().numpy()]
 
 class AmbientDuplicates(Callback):
     "Train-time mitigation: training images with a duplicate (exact or near) are noised at t ≥ `t_min` only."
@@ -168,13 +168,13 @@ class AmbientDuplicates(Callback):
                  run:RunDir|None=None):     # write results/ambient.json here
         self.groups, self.t_min, self.tol, self.rundir = duplicate_groups(images, tol), t_min, tol, run
         self.flagged = sorted(i for g in self.groups for i in g)
-        self.keys = {_image_key(images[i]) for i in self.flagged}
+        self.keys = set(_image_keys(np.asarray(images)[self.flagged]))
         self.seen, self.hit = 0, 0
     def before_batch(self):
         if not self.training or not self.keys: return
         ddpm, (_, t, tok, mask), (eps, w) = self.learn.ddpm_cb, self.xb, self.yb
         x0 = ddpm.x0
-        flag = torch.tensor([_image_key(u) in self.keys for u in x0], device=t.device)
+        flag = torch.tensor([k in self.keys for k in _image_keys(x0)], device=t.device)
         self.seen, self.hit = self.seen + len(flag), self.hit + int(flag.sum())
         if not flag.any(): return
         T = ddpm.sched.config.num_train_timesteps
