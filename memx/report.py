@@ -21,9 +21,11 @@ def _png_uri(path:Path) -> str:
     return 'data:image/png;base64,' + base64.b64encode(Path(path).read_bytes()).decode()
 
 # %% ../nbs/07_report.ipynb #f273049d
-def _read_table(path:Path, max_rows:int=40) -> pd.DataFrame|None:
-    "A results CSV (first `max_rows` rows), or None when missing."
-    return pd.read_csv(path).head(max_rows) if Path(path).exists() else None
+def _read_table(path:Path, max_rows:int|None=40) -> pd.DataFrame|None:
+    "A results CSV (first `max_rows` rows, all with None), or None when missing."
+    if not Path(path).exists(): return None
+    df = pd.read_csv(path)
+    return df if max_rows is None else df.head(max_rows)
 
 # %% ../nbs/07_report.ipynb #dcbe2c22
 def collect_run(run:Path) -> dict:
@@ -32,7 +34,8 @@ def collect_run(run:Path) -> dict:
     res, figs = run/'results', run/'figures'
     return {'name': run.name, 'config': load_json(run/'config.json') if (run/'config.json').exists() else {},
             'json': {p.stem: load_json(p) for p in sorted(res.glob('*.json'))},
-            'csv': {p.stem: _read_table(p) for p in sorted(res.glob('*.csv'))},
+            'csv': {p.stem: _read_table(p, None if p.stem == 'train_log' else 40)   # the log: its last epoch
+                    for p in sorted(res.glob('*.csv'))},
             'figures': {p.stem: p for p in sorted(figs.glob('*.png'))}}
 
 # %% ../nbs/07_report.ipynb #bc8d9a86
