@@ -117,35 +117,73 @@ def plot_arm_scores(tab:pd.DataFrame,       # a scored benchmark table
     return fig
 
 # %% ../nbs/04d_benchstudy.ipynb #b5554542
-def plot_comparison_rocs(tabs:dict,          # {seed: scored table}
-                         detectors:list,     # detector columns, one colour each
-                         names=COMPARISONS,  # one panel per comparison
-                         size:float=2.7):    # inches per panel
-    "A panel per comparison: each detector's ROC on every seed; its mean AUC ± sd over seeds in the legend."
-    import matplotlib.pyplot as plt
+_ROC_STYLES = ('-', '--', '-.', ':')   # line styles cycled over the detectors (colours: tab10, cycled too)
+
+# %% ../nbs/04d_benchstudy.ipynb #6e92a32c
+def _roc_style(i:int) -> dict:
+    "Colour and line style of a figure's `i`-th detector: neighbours differ in both."
+    return dict(color=f'C{i % 10}', ls=_ROC_STYLES[i % len(_ROC_STYLES)])
+
+# %% ../nbs/04d_benchstudy.ipynb #ccce1578
+def _mean_roc(ys:list,  # [(y, scores)] of one detector, a pair per seed
+              grid      # the FPRs to read each seed's ROC at
+             ) -> np.ndarray:
+    "TPR at each FPR of `grid`, averaged over the seeds' ROCs (vertical averaging)."
     from sklearn.metrics import roc_curve
-    fig, axs = plt.subplots(1, len(names), figsize=(size * len(names), size + 0.5), squeeze=False)
-    for ax, name in zip(axs[0], names):
-        for c, det in enumerate(detectors):
-            ys = [_labelled(t, name, det) for t in tabs.values()]
-            ys = [(y, s) for y, s in ys if y.any() and not y.all()]
-            if not ys: continue
-            aucs = [auc_tpr(s[y], s[~y])[0][0] for y, s in ys]
-            for i, (y, s) in enumerate(ys):
-                f, t, _ = roc_curve(y, s)
-                ax.plot(f, t, color=f'C{c}', lw=0.9, alpha=0.75,
-                        label=f'{np.mean(aucs):.2f}±{np.std(aucs):.2f}' if i == 0 else None)
-        ax.plot([0, 1], [0, 1], color='0.8', lw=0.6)
-        ax.set_title(name, fontsize=8)
-        ax.set_xlabel('FPR', fontsize=7)
-        ax.tick_params(labelsize=6)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=6, loc='lower right', title='AUC', title_fontsize=6)
-    axs[0, 0].set_ylabel('TPR', fontsize=7)
-    keys = [plt.Line2D([], [], color=f'C{c}') for c in range(len(detectors))]
-    ncol = min(len(detectors), 2 * len(names))
-    fig.legend(keys, [label(d) for d in detectors], loc='lower center', ncol=ncol, fontsize=7, frameon=False)
-    fig.tight_layout(rect=(0, 0.02 + 0.25 / size * -(-len(detectors) // ncol), 1, 1))
+    tprs = []
+    for y, s in ys:
+        f, t, _ = roc_curve(y, s)
+        tprs.append(np.interp(grid, f, t))   # linear between thresholds (ties)
+    return np.mean(tprs, 0)
+
+# %% ../nbs/04d_benchstudy.ipynb #6371b738
+def _roc_panel(ax,               # the Axes to draw on
+               tabs:dict,        # {seed: scored table}
+               name:str,         # the comparison
+               detectors:list,   # detector columns, styled by position (`_roc_style`)
+               fs:float):        # font size of the title (ticks and legend one point less)
+    "One comparison: per detector each seed's ROC thin, their mean thick; its AUC mean ± SD in the legend."
+    from sklearn.metrics import roc_curve
+    grid = np.linspace(0, 1, 201)
+    for i, det in enumerate(detectors):
+        ys = [(y, s) for y, s in (_labelled(t, name, det) for t in tabs.values()) if y.any() and not y.all()]
+        if not ys: continue
+        st, aucs = _roc_style(i), [auc_tpr(s[y], s[~y])[0][0] for y, s in ys]
+        for y, s in ys: ax.plot(*roc_curve(y, s)[:2], color=st['color'], lw=0.6, alpha=0.3)
+        ax.plot(np.r_[0, grid], np.r_[0, _mean_roc(ys, grid)], lw=1.7, **st,
+                label=f'{np.mean(aucs):.2f} ± {np.std(aucs):.2f}')
+    ax.plot([0, 1], [0, 1], color='0.6', lw=0.7, ls=(0, (1, 2)))
+    ax.set(xlim=(-.02, 1.02), ylim=(-.02, 1.02))
+    ax.set_title(name, fontsize=fs + 1)
+    ax.tick_params(labelsize=fs - 1)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=fs - 1, loc='lower right', title='AUC (mean ± SD)', title_fontsize=fs - 1,
+                  handlelength=2.6, borderpad=0.3, labelspacing=0.25, framealpha=0.85)
+
+# %% ../nbs/04d_benchstudy.ipynb #ac270db7
+def plot_comparison_rocs(tabs:dict,          # {seed: scored table}
+                         detectors:list,     # detector columns, one colour and line style each
+                         names=COMPARISONS,  # one panel per comparison
+                         size:float=3.1,     # inches per panel
+                         ncols:int=3,        # panels per row
+                         fs:float=9):        # font size of the labels (legends one point less)
+    "A panel per comparison: each detector's ROC per seed (thin) and averaged (thick), its AUC mean ± SD."
+    import matplotlib.pyplot as plt
+    nc = min(ncols, len(names))
+    nr, lc = -(-len(names) // nc), 2 if nc < 3 else 3        # panel rows, legend columns
+    key_h = -(-len(detectors) // lc) * fs * 1.7 / 72          # inches of the detector legend
+    fig, axs = plt.subplots(nr, nc, figsize=(size * nc, size * nr + key_h + 0.9), squeeze=False,
+                            layout='constrained')
+    for ax, name in zip(axs.flat, names): _roc_panel(ax, tabs, name, detectors, fs)
+    for k, ax in enumerate(axs.flat):
+        if k >= len(names): ax.axis('off')
+        if k % nc == 0: ax.set_ylabel('TPR (true-positive rate)', fontsize=fs)
+        if k + nc >= len(names): ax.set_xlabel('FPR (false-positive rate)', fontsize=fs)
+    keys = [plt.Line2D([], [], lw=2, **_roc_style(i)) for i in range(len(detectors))]
+    fig.legend(keys, [label(d) for d in detectors], loc='outside lower center', ncol=lc,
+               fontsize=fs, handlelength=3, frameon=False)
+    fig.suptitle(f'ROC curves of the memorization detectors, a panel per comparison\nthin: each of the '
+                 f'{len(tabs)} training seeds; thick: their mean (TPR averaged at each FPR)', fontsize=fs + 1)
     return fig
 
 # %% ../nbs/04d_benchstudy.ipynb #2e1517de

@@ -15,7 +15,8 @@ import numpy as np, torch
 __all__ = ['WEN_SEED_OFFSET', 'CALIB_SEED_OFFSET', 'EMB_NOISE_SEED_OFFSET', 'RANK_SEED_STRIDE', 'LABELS', 'SUFFIXES',
            'RESULTS_URL', 'Config', 'flatten_dict', 'atomic_write', 'atomic_write_text', 'ticker', 'atomic_write_bytes',
            'save_json', 'load_json', 'save_figure', 'save_tensors', 'load_tensors', 'load_metadata', 'seed_everything',
-           'default_device', 'RunDir', 'run_dir', 'data_path', 'label', 'result_path', 'result_figure']
+           'default_device', 'RunDir', 'run_dir', 'data_path', 'label', 'result_path', 'result_figure', 'slow_gate',
+           'gate_slow_cells']
 
 # %% ../nbs/00_core.ipynb #ae718488
 # fastai (imported by memx.data, memx.train, memx.mitigate after this module) scripts layers with
@@ -353,7 +354,10 @@ def label(key) -> str:
     return words[:1].upper() + words[1:]
 
 # %% ../nbs/00_core.ipynb #d277add0
-RESULTS_URL = 'https://raw.githubusercontent.com/memx-dev/memx/main/nbs/results/'
+# where `result_path` fetches a committed results file; MEMX_RESULTS_URL points elsewhere (a fork, a local
+# checkout as file:///…/nbs/results/)
+RESULTS_URL = os.environ.get('MEMX_RESULTS_URL',
+                             'https://raw.githubusercontent.com/memx-dev/memx/main/nbs/results/')
 
 # %% ../nbs/00_core.ipynb #f9ac8cd4
 def _fetch(url:str, name:str, folder:Path) -> bytes:
@@ -398,3 +402,31 @@ def result_figure(name:str,            # a figure of the course's results folder
     from IPython.display import Image
     png = result_path(name, folder, url).read_bytes()
     return Image(data=png if scale == 1 else _shrink(png, scale))
+
+# %% ../nbs/00_core.ipynb #bcc595bb
+def slow_gate(lines:list[str], # the cell's source lines, as IPython passes them
+              run_slow:bool,   # the notebook's `RUN_SLOW`
+             ) -> list[str]:
+    "A `#| slow` cell's lines when it may run, else one line that prints why it is skipped."
+    if not lines or not lines[0].startswith(('#| slow', '#|slow')): return lines
+    if not run_slow: msg = 'skipped: a slow cell (set RUN_SLOW = True in the first cell to run it)'
+    else:
+        needs = [l[len('# needs '):].strip().split(':', 1) for l in lines if l.startswith('# needs ')]
+        missing = [(p.strip(), how.strip()) for p, how in needs if not Path(p.strip()).expanduser().exists()]
+        if not missing: return lines
+        msg = '; '.join(f'skipped: needs {p}, which is not here (make it with `{how}`)' for p, how in missing)
+    return [f'print({msg!r})\n']
+
+# %% ../nbs/00_core.ipynb #1e7fd977
+def gate_slow_cells(run_slow:bool=False, # run the `#| slow` cells (True) or skip each with one line (False)
+                    shell=None,          # the IPython shell; default: the running one
+                   ) -> None:
+    "Make `shell` run `#| slow` cells through `slow_gate`; a no-op outside IPython and under `nbdev_test`."
+    from IPython import get_ipython
+    shell = shell or get_ipython()
+    if shell is None or os.environ.get('IN_TEST'): return   # nbdev_test applies its own flags
+    ts = shell.input_transformers_cleanup
+    ts[:] = [t for t in ts if not getattr(t, 'memx_slow_gate', False)]   # the first cell run twice: one gate
+    gate = lambda lines: slow_gate(lines, run_slow)
+    gate.memx_slow_gate = True
+    ts.append(gate)

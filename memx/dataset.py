@@ -16,7 +16,7 @@ from .data import (file_stamps, cache_key, open_cache, build_cache, DataConfig, 
 
 # %% auto #0
 __all__ = ['XrayData', 'XrayLoader', 'LightAugment', 'local_device', 'device_arrays', 'default_cache_dir', 'skip_kind',
-           'load_chexpert', 'plot_xrays']
+           'load_chexpert', 'wrap_title', 'plot_xrays']
 
 # %% ../nbs/01e_dataset.ipynb #f7e5ff34
 class XrayData:
@@ -227,7 +227,10 @@ def load_chexpert(cfg:DataConfig, progress:bool=True) -> XrayData:
     return XrayData(images, labels, label_mask, df, vocab, tokens, token_mask, cfg, man)
 
 # %% ../nbs/01e_dataset.ipynb #52c797b7
-def _wrap_title(t, chars:int, max_lines:int) -> str:
+def wrap_title(t,              # a title (any object; its `str`)
+               chars:int,      # characters per line
+               max_lines:int,  # lines at most
+              ) -> str:
     "`t` wrapped to lines of `chars` characters (own breaks kept), at most `max_lines` (last: …)."
     lines = [l for part in str(t).split('\n') for l in textwrap.wrap(part, chars) or ['']]
     if len(lines) <= max_lines: return '\n'.join(lines)
@@ -259,7 +262,7 @@ def plot_xrays(images,             # (N,S,S) uint8, or (N,S,S)/(N,1,S,S) float i
     ims = ims.reshape(len(ims), *ims.shape[-2:])
     if ims.dtype != np.uint8: ims = ((np.clip(ims, -1, 1) + 1) * 127.5 + .5).astype(np.uint8)
     S, nc, chars = ims.shape[-1], min(ncols, len(ims)), int(tile * 72 / (.6 * fontsize))
-    tt = [_wrap_title(t, chars, max_lines) for t in (titles if titles is not None else [''] * len(ims))]
+    tt = [wrap_title(t, chars, max_lines) for t in (titles if titles is not None else [''] * len(ims))]
     nl = max([t.count('\n') + 1 for t in tt if t] or [0])
     hd = int(np.ceil(S * (nl * fontsize * 1.2 / 72 + .03) / tile)) if nl else 2   # title rows, in pixels
     M = _mosaic(ims, nc, hd)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np, pandas as pd, torch
 from pathlib import Path
 from fastprogress.fastprogress import progress_bar
-from .core import save_json, load_json, label, ticker, atomic_write_text, save_figure
+from .core import save_json, load_json, ticker, atomic_write_text, save_figure
 from .train import load_trained
 from .metrics import auc_tpr
 from .validate import frechet_distance, cond_labels, label_fidelity
@@ -21,13 +21,14 @@ from .valnets import train_classifier, save_net, load_net, classifier_features, 
 from .study import ExperimentConfig, load_run, prepare_data
 from .benchstudy import BenchConfig, bench_runs, load_bench_run, seed_config, twin_config, fresh_data
 from .model import generation_rows
+from .tradeoff import crowd_limits, knob_labels, zoom_pair
 
 # %% auto #0
 __all__ = ['CHANGES', 'TRAINED', 'filter_config', 'dedup_config', 'mitigation_runs', 'poly_kernel', 'mmd2', 'mean_auroc',
            'quality_replicates', 'copy_replicates', 'summarize_replicates', 'pool_classifiers', 'classifier_agreement',
-           'mitigation_table', 'with_ci', 'mitigation_headline', 'filter_table', 'plot_tradeoff_ci',
-           'mitigation_figure', 'reference_set', 'mitigation_config', 'mitigation_rows', 'mitigation_bench_run',
-           'group_fidelity', 'ambient_twin', 'mitigation_bench_summary', 'write_mitigation_bench']
+           'mitigation_table', 'with_ci', 'mitigation_headline', 'filter_table', 'mitigation_figure', 'reference_set',
+           'mitigation_config', 'mitigation_rows', 'mitigation_bench_run', 'group_fidelity', 'ambient_twin',
+           'mitigation_bench_summary', 'write_mitigation_bench']
 
 # %% ../nbs/06c_mitstudy.ipynb #935944fc
 def filter_config(bc:BenchConfig, # the benchmark (with its `mitigation`)
@@ -225,38 +226,24 @@ def filter_table(summ:dict) -> pd.DataFrame:
                                 'others treated': tw['flagged_share']}
     return pd.DataFrame(rows).T.rename_axis('model')
 
-# %% ../nbs/06c_mitstudy.ipynb #a8118c7d
-def plot_tradeoff_ci(tab:pd.DataFrame,            # `mitigation_table`
-                     x:str='fd_change',           # quality column (with `_lo`, `_hi`)
-                     y:str='memorization_rate',   # memorization column (with `_lo`, `_hi`)
-                     ax=None):
-    "Memorization vs quality change per mitigation with 95% intervals; knobs at the points."
-    import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(5.5, 4))
-    err = lambda d, c: np.abs(d[[f'{c}_lo', f'{c}_hi']].to_numpy().T - d[c].to_numpy())
-    for lab, d in tab[tab.mitigation != 'none'].groupby(tab.method.where(tab.knob.notna(), tab.mitigation),
-                                                      sort=False):
-        xe = err(d, x) if f'{x}_lo' in d else None
-        ax.errorbar(d[x], d[y], xerr=xe, yerr=err(d, y), marker='o', capsize=2, label=label(lab))
-        for _, r in d[d.knob.notna()].iterrows():
-            ax.annotate(f'{r.knob:g}', (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords='offset points')
-    ref = tab[tab.mitigation == 'none']
-    ax.errorbar(ref[x] if x in ref and ref[x].notna().all() else [0.] * len(ref), ref[y], yerr=err(ref, y),
-                marker='*', ms=14, c='k', ls='none', label='no mitigation', zorder=5)
-    ax.set(xlabel=label(x), ylabel=label(y))
-    ax.legend(fontsize=7)
-    return ax
-
 # %% ../nbs/06c_mitstudy.ipynb #17951631
-def mitigation_figure(summ:dict): # `mitigation_bench_summary`'s result (results/mitigation.json)
-    "Memorization against the change of FD (left) and of label fidelity (right), with 95% intervals."
+def mitigation_figure(summ:dict,        # `mitigation_bench_summary`'s result (results/mitigation.json)
+                      crowd=(0.1, 0.2),  # per panel, enlarged: points within this share of the x-range of 0
+                      fs:float=10):      # font size of the knob numbers and the legend (titles larger)
+    "Memorization against the change of FD (left) and of label fidelity (right); below, the crowds enlarged."
     import matplotlib.pyplot as plt
-    tab = mitigation_table(summ['mitigations'])
-    fig, axs = plt.subplots(1, 2, figsize=(13, 4), layout='constrained')
-    for ax, x in zip(axs, ('fd_change', 'fidelity_change')):
-        plot_tradeoff_ci(tab, x=x, ax=ax).get_legend().remove()
-    fig.legend(*axs[0].get_legend_handles_labels(), loc='outside right center', fontsize=7)   # off the points
-    fig.suptitle(f"mitigations on the benchmark ({len(summ['seeds'])} training seeds, 95% intervals)")
+    tab, y = mitigation_table(summ['mitigations']), 'memorization_rate'
+    fig, axs = plt.subplots(2, 2, figsize=(10, 10), layout='constrained')
+    zooms = {x: crowd_limits(tab, x, y, f) for x, f in zip(('fd_change', 'fidelity_change'), crowd)}
+    for (x, z), top, bottom in zip(zooms.items(), axs[0], axs[1]): zoom_pair(tab, x, z, top, bottom, fs + 1)
+    fig.legend(*axs[0, 0].get_legend_handles_labels(), loc='outside lower center', ncol=2, fontsize=fs)
+    fig.suptitle(f"Mitigations on the benchmark: memorization rate against the change of image quality (FD, "
+                 f"left)\nand of label fidelity (right); {len(summ['seeds'])} training seeds, 95% intervals; "
+                 f"numbers: each method's setting N", fontsize=fs + 2)
+    fig.draw_without_rendering()                                       # layout final: labels measured
+    for (x, z), top, bottom in zip(zooms.items(), axs[0], axs[1]):
+        knob_labels(top, tab, x, y, skip=z, fs=fs)
+        knob_labels(bottom, tab, x, y, fs=fs)
     return fig
 
 # %% ../nbs/06c_mitstudy.ipynb #e29e51b6

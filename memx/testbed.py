@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .core import Config, save_json, load_json
 from .data import FINDINGS, Vocab
-from .dataset import XrayData
+from .dataset import XrayData, wrap_title
 
 # %% auto #0
-__all__ = ['TestbedConfig', 'plant', 'control_conditions', 'novel_conditions', 'load_manifest', 'ArmsConfig', 'plant_arms']
+__all__ = ['ARM_HEADS', 'TestbedConfig', 'plant', 'control_conditions', 'novel_conditions', 'load_manifest', 'ArmsConfig',
+           'plant_arms', 'arm_examples', 'plot_arms']
 
 # %% ../nbs/01b_testbed.ipynb #4ee28045
 @dataclass
@@ -181,3 +182,48 @@ def plant_arms(data:XrayData,               # the data set to plant into
            **_planting(new, data, all_src, conds)}
     if path is not None: save_json(man, path)
     return new, man
+
+# %% ../nbs/01b_testbed.ipynb #c7eaf56d
+ARM_HEADS = {'A': 'marker token', 'B': 'marker token', 'C': 'unseen findings', 'D': 'shared condition',
+             'E': 'control', 'F': 'novel condition'}   # each arm's condition, in `plot_arms`' column heads
+
+# %% ../nbs/01b_testbed.ipynb #42969ab0
+def arm_examples(data:XrayData, # the planted data (`plant_arms`)
+                 man:dict,      # its manifest
+                 n:int=3        # rows per arm
+                ) -> dict:
+    "{arm: `n` rows}: A–D the sources of shortest condition, E unplanted controls, F novel held-out rows."
+    df, arm, src = data.df, np.array(man['arm']), np.array(man['source_idx'])
+    shortest = lambda r: np.asarray(sorted(r, key=lambda j: len(df.cond[j]))[:n])
+    ctrl = df.index[(df.split == 'train') & ~df.planted & df.cond.isin(man['controls'])].to_numpy()
+    novel = df.index[(df.split == 'heldout') & df.cond.isin(man['novel'])].to_numpy()
+    return {a: shortest(src[arm == a]) for a in 'ABCD' if (arm == a).any()} | {'E': ctrl[:n], 'F': novel[:n]}
+
+# %% ../nbs/01b_testbed.ipynb #eed77284
+def _arm_head(a:str, man:dict) -> str:
+    "Column head of arm `a`: its letter, what its condition is, how often its image is in training."
+    k = dict(zip(man['arm'], man['copies'])).get(a)
+    how = f'image ×{k}' if k else 'nothing planted' if a == 'E' else 'held out'
+    return f'{a}: {ARM_HEADS[a]}\n{how}'
+
+# %% ../nbs/01b_testbed.ipynb #7e35b5c3
+def plot_arms(data:XrayData,    # the planted data (`plant_arms`)
+              man:dict,         # its manifest
+              n:int=3,          # images per arm
+              tile:float=1.55,  # inches per arm column
+              fs:float=9,       # font size of the conditions (heads and title larger)
+              dpi:int=86):      # resolution: six arms about 800 pixels wide
+    "A column per arm (A–F): `n` of its images titled with their condition, what the arm plants above."
+    import matplotlib.pyplot as plt
+    ex = arm_examples(data, man, n)
+    fig = plt.figure(figsize=(tile * len(ex), n * (tile + 0.35) + 1), dpi=dpi, layout='constrained')
+    for sf, (a, rows) in zip(fig.subfigures(1, len(ex), wspace=0.04), ex.items()):
+        sf.suptitle(_arm_head(a, man), fontsize=fs + 1, fontweight='bold')
+        for ax, r in zip(sf.subplots(n, 1, squeeze=False)[:, 0], [*rows] + [None] * n):
+            ax.axis('off')
+            if r is None: continue
+            ax.imshow(np.asarray(data.images[r]), cmap='gray', vmin=0, vmax=255, interpolation='nearest')
+            ax.set_title(wrap_title(data.df.cond[r], int(tile * 72 / (.6 * fs)), 4), fontsize=fs)
+    fig.suptitle(f'The arms of a benchmark, a column each: {n} of its images, titled with their condition\n'
+                 '(×k: the image is k times in training)', fontsize=fs + 2)
+    return fig

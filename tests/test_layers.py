@@ -5,7 +5,7 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1]/'memx'
 LAYERS = [['core'], ['data', 'dataset', 'phantom', 'phantomset', 'model'],
-          ['testbed', 'train', 'fastloop', 'similarity', 'metrics', 'datacheck'],
+          ['testbed', 'train', 'fastloop', 'similarity', 'metrics', 'datacheck', 'tradeoff'],
           ['detect', 'valnets', 'validate', 'mitigate', 'trainmit', 'benchmark', 'privacy'],
           ['study', 'stages', 'runs', 'benchstudy', 'audit', 'mitstudy', 'plan'],
           ['report', 'explorer', 'cli']]
