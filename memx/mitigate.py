@@ -13,6 +13,7 @@ from .model import (SAMPLING, SamplingConfig, SamplingFields, CondUNet, make_sch
                         guidance_norm, _init_noise, first_step)
 from .detect import wen_scores
 from .metrics import threshold_at_fpr
+from .tradeoff import place_labels
 from .similarity import duplicate_groups, training_bank, pixel_nn, threshold_at
 
 # %% auto #0
@@ -291,17 +292,21 @@ def plot_tradeoff(df:pd.DataFrame,          # rows of `mitigate_run`: method, kn
                   x:str='fd',               # quality column
                   y:str='mem_rate_planted', # memorization column
                   ax=None):
-    "Memorization rate vs quality for each method over its knob (values on the points); ★ = no mitigation."
+    "Memorization rate vs quality for each method over its knob (values at the points, clear of each other)."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(5.5, 4))
-    ref = df[df.method == 'none']
+    ref, pts, texts, cols = df[df.method == 'none'], [], [], []
     for meth, d in df[df.method != 'none'].groupby('method', sort=False):
-        ax.plot(d[x], d[y], marker='o', label=label(meth))
-        for _, r in d[d.knob.notna()].iterrows():
-            ax.annotate(f'{r.knob:g}', (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords='offset points')
+        line, = ax.plot(d[x], d[y], marker='o', label=label(meth))
+        k = d[d.knob.notna()]
+        pts += k[[x, y]].to_numpy(float).tolist()
+        texts += [f'{v:g}' for v in k.knob]
+        cols += [line.get_color()] * len(k)
     ax.scatter(ref[x], ref[y], marker='*', s=160, c='k', zorder=5, label='no mitigation')
     ax.set(xlabel=label(x), ylabel=label(y), title='mitigation trade-off')
     ax.legend(fontsize=7)
+    ax.figure.draw_without_rendering()                                  # the layout final: labels measured
+    place_labels(ax, np.reshape(pts, (-1, 2)), texts, cols, df[[x, y]].dropna().to_numpy(float), fs=7)
     return ax
 
 # %% ../nbs/06_mitigate.ipynb #f98f2cab

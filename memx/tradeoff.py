@@ -8,7 +8,7 @@ import numpy as np, pandas as pd
 from .core import label
 
 # %% auto #0
-__all__ = ['knob_labels', 'plot_tradeoff_ci', 'crowd_limits', 'zoom_pair']
+__all__ = ['place_labels', 'knob_labels', 'plot_tradeoff_ci', 'crowd_limits', 'zoom_pair']
 
 # %% ../nbs/06f_tradeoff.ipynb #75fd70aa
 _MARKERS = 'osD^v<>pPXh8'   # one per line of the trade-off plot (colours: tab10)
@@ -51,7 +51,7 @@ def _label_box(ax,          # the Axes
     return a, Text.get_window_extent(a, r)
 
 # %% ../nbs/06f_tradeoff.ipynb #30588f8d
-def _place_labels(ax,               # Axes, its layout final
+def place_labels(ax,               # Axes, its layout final
                   pts,              # (n, 2) points to label, data coordinates
                   texts:list,       # a label per point
                   colors:list,      # a colour per label
@@ -97,7 +97,7 @@ def knob_labels(ax,                # Axes showing `plot_tradeoff_ci(tab, x, y)`,
     xy = d[[x, y]].to_numpy(float)
     keep = _within(xy, (*ax.get_xlim(), *ax.get_ylim()))
     if skip is not None: keep &= ~_within(xy, skip)
-    _place_labels(ax, xy[keep], [f'{k:g}' for k in d.knob[keep]], [st[m][0] for m in d.method[keep]],
+    place_labels(ax, xy[keep], [f'{k:g}' for k in d.knob[keep]], [st[m][0] for m in d.method[keep]],
                   tab[[x, y]].fillna({x: 0.}).to_numpy(float), fs)
 
 # %% ../nbs/06f_tradeoff.ipynb #56b31575
