@@ -18,7 +18,7 @@ from .benchstudy import (BenchConfig, seed_config, fresh_data, bench_tables, ben
                              load_bench_run, bench_headline, plot_comparison_rocs, _calibrated_thresholds,
                              plot_arm_gallery, borderline_rows, plot_borderline, plot_score_vs_timestep,
                              bench_runs)
-from .core import atomic_write_text, save_figure, save_json
+from .core import atomic_write_text, save_figure, save_json, label
 
 # %% auto #0
 __all__ = ['privacy_sets', 'bench_verifier', 'bench_privacy', 'bench_duplicates', 'write_bench']
@@ -108,8 +108,8 @@ def bench_duplicates(bc:BenchConfig) -> tuple:
         rows.append({'model': lab, 'training images': len(ims), 'identical groups': len(exact),
                      'images in them': sum(map(len, exact)), f'groups within RMS {NEAR_TOL:g}': len(near),
                      'images in those': sum(map(len, near))})
-        fig = fig or plot_duplicate_groups(ims, exact, title=f'{lab}: the largest of its {len(exact)} '
-                                                             'groups of identical training images')
+        title = f'Groups of identical images in the training set ({label(lab).lower()}): the largest of its '
+        fig = fig or plot_duplicate_groups(ims, exact, title=title + f'{len(exact)}, a row each')
     return pd.DataFrame(rows), fig
 
 # %% ../nbs/04e_audit.ipynb #104a2d30

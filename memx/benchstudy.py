@@ -97,7 +97,7 @@ def plot_arm_scores(tab:pd.DataFrame,       # a scored benchmark table
                     threshold:float=None,   # its calibrated threshold, drawn dashed
                     bins:int=30,            # histogram bins (shared by the arms)
                     ax_size=(5.5, 0.75)):   # inches: width, height per arm
-    "Histogram of one detector's scores per arm (a row each), memorized conditions stacked in red."
+    "Histogram of one detector's scores per arm (a row each), memorized conditions stacked in red; titled."
     import matplotlib.pyplot as plt
     arms = [a for a in ARMS if (tab.arm == a).any()]
     fig, axs = plt.subplots(len(arms), 1, figsize=(ax_size[0], ax_size[1] * len(arms) + 0.6), sharex=True,
@@ -113,6 +113,9 @@ def plot_arm_scores(tab:pd.DataFrame,       # a scored benchmark table
         ax.tick_params(labelsize=7)
     axs[0, 0].legend(fontsize=7, loc='upper right', frameon=False)
     axs[-1, 0].set_xlabel(label(det), fontsize=8)
+    th = '; dashed: the calibrated threshold' if threshold is not None else ''
+    fig.suptitle('Detector scores per arm, a row each (its number of conditions in brackets)\n'
+                 f'red: memorized conditions{th}', fontsize=9)
     fig.tight_layout(h_pad=0.2)
     return fig
 
@@ -201,7 +204,11 @@ def plot_arm_gallery(tab:pd.DataFrame,     # a scored benchmark table (index 0..
         rows += idx[np.argsort(-tab[det].to_numpy()[idx], kind='stable')][:per_arm].tolist()
     labels = [f"{tab.arm[i]} {'copied' if tab.memorized[i] else 'not copied'}\n{tab[det][i]:.2f}"
               for i in rows]
-    return plot_copies(x.flatten(0, 1), tab, data, x.shape[1], rows=rows, size=size, labels=labels)
+    title = (f"The highest-scored condition of each arm: planted source, {x.shape[1]} generations, the "
+             f"nearest training image\nof each (above it: pixel distance); row: arm, copy verdict, "
+             f"score ({label(det)})")
+    return plot_copies(x.flatten(0, 1), tab, data, x.shape[1], rows=rows, size=size, labels=labels,
+                       title=title)
 
 # %% ../nbs/04d_benchstudy.ipynb #0ca44432
 def plot_score_vs_timestep(rows:list,    # `score_vs_timestep` rows (t, alpha_bar, comparison, auc, auc_ci)
@@ -209,7 +216,7 @@ def plot_score_vs_timestep(rows:list,    # `score_vs_timestep` rows (t, alpha_ba
                            ax=None):     # matplotlib Axes; default a new figure
     "Wen's AUC (95% interval) against the timestep it is read at, one line per comparison. Returns the Axes."
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(5.2, 3.0))
+    if ax is None: _, ax = plt.subplots(figsize=(5.6, 3.4))
     r = pd.DataFrame(rows).dropna(subset=['auc'])
     for c, (name, g) in enumerate(r.groupby('comparison', sort=False)):
         lo, hi = np.array(g.auc_ci.tolist()).T
@@ -219,12 +226,14 @@ def plot_score_vs_timestep(rows:list,    # `score_vs_timestep` rows (t, alpha_ba
     ax.axhline(0.5, color='0.7', lw=0.6)
     ax.invert_xaxis()
     top = ax.secondary_xaxis('top', functions=(lambda t: t, lambda t: t))
-    top.set_xticks(r.t.unique(), [f'{a:.0e}' for a in r.drop_duplicates('t').alpha_bar], fontsize=5)
-    top.set_xlabel('ᾱ at the reading', fontsize=7)
-    ax.set_xlabel('timestep t the score is read at (from pure noise)', fontsize=7)
-    ax.set_ylabel('ROC AUC', fontsize=7)
-    ax.tick_params(labelsize=6)
-    ax.legend(fontsize=6, loc='lower left')
+    top.set_xticks(r.t.unique(), [f'{a:.0e}' for a in r.drop_duplicates('t').alpha_bar], fontsize=7)
+    top.set_xlabel('ᾱ at the reading (signal kept)', fontsize=8)
+    ax.set_xlabel('timestep t the score is read at (from pure noise)', fontsize=8)
+    ax.set_ylabel('ROC AUC', fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, loc='lower left')
+    dashed = '\n(dashed: the timestep the benchmark reads at)' if chosen is not None else ''
+    ax.set_title(f"Wen's score read at each timestep: ROC AUC with its 95% interval{dashed}", fontsize=9)
     return ax
 
 # %% ../nbs/04d_benchstudy.ipynb #da067764
@@ -261,9 +270,12 @@ def plot_borderline(rows:pd.DataFrame, # `borderline_rows`
             ax.set_xticks([])
             ax.set_yticks([])
         axs[0, c].set_title(f"{'copy' if r.is_copy else 'not a copy'}\nd/τ {r.ratio:.2f}\nSSIM {r.ssim:.3f}",
-                            fontsize=6)
-    axs[0, 0].set_ylabel('generation', fontsize=6)
-    axs[1, 0].set_ylabel('nearest training', fontsize=6)
+                            fontsize=7)
+    axs[0, 0].set_ylabel('generation', fontsize=7)
+    axs[1, 0].set_ylabel('nearest training', fontsize=7)
+    fig.suptitle("The generations nearest the copy rule's line, each above its nearest training image\n"
+                 "d/τ: pixel distance over the copy threshold; SSIM: structural similarity",
+                 fontsize=8, y=1.08)
     fig.subplots_adjust(wspace=0.05, hspace=0.05)
     return fig
 

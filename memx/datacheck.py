@@ -113,9 +113,9 @@ def plot_duplicate_groups(images,       # the audited images, uint8 (N,S,S)
     for ax in axs.flat: ax.axis('off')
     for r, g in enumerate(gs):
         for c, i in enumerate(g[:per]): axs[r, c].imshow(np.asarray(images[i]), cmap='gray', vmin=0, vmax=255)
-        axs[r, 0].set_title(f'{len(g)} images', fontsize=7, loc='left')
+        axs[r, 0].set_title(f'{len(g)} images', fontsize=8, loc='left')
     if not gs: axs[0, 0].text(0, 0.5, 'no duplicated images', fontsize=9)
-    fig.suptitle(title or f'{len(groups)} group(s) of duplicated images, the largest {len(gs)}', fontsize=9)
+    fig.suptitle(title or f'{len(groups)} group(s) of duplicated images, the largest {len(gs)}', fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -294,17 +294,18 @@ def explain(model,                            # a `CondUNet`
 # %% ../nbs/04_detect.ipynb #5c114b8f
 def plot_significance(table:pd.DataFrame,   # an `explain` table (token, significance, loo_drop)
                       ax=None,              # matplotlib Axes; default a new figure
-                      title:str|None=None): # Axes title
+                      title:str|None=None,  # Axes title
+                      fs:float=8):          # font size of the tokens (the LOO values one point less)
     "Horizontal bars of token significance, leave-one-out drop written beside each bar. Returns the Axes."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(4.5, 0.3 * len(table) + 0.8))
     y = np.arange(len(table))[::-1]
     ax.barh(y, table.significance, color='tab:red')
-    ax.set_yticks(y, table.token, fontsize=7)
+    ax.set_yticks(y, table.token, fontsize=fs)
     ax.set_xlabel('significance ‖∂‖D‖/∂e_j‖')
     for yi, s, l in zip(y, table.significance, table.loo_drop):
-        ax.text(s, yi, f' LOO {l:+.3f}', va='center', fontsize=6)
-    ax.set_xlim(0, 1.35 * max(table.significance.max(), 1e-12))
+        ax.text(s, yi, f' LOO {l:+.3f}', va='center', fontsize=fs - 1)
+    ax.set_xlim(0, 1.4 * max(table.significance.max(), 1e-12))
     if title: ax.set_title(title, fontsize=8)
     return ax
 
@@ -469,18 +470,25 @@ def detect_figures(tab:pd.DataFrame,   # one row per condition: `planted` and th
                    roc_cols:list,      # detectors of the ROC figure
                    hist_cols:list      # detectors of the histograms
                   ) -> dict:
-    "The figures of a detection run, from its tables: {'roc', 'score_hist', 'significance'}."
+    "The figures of a detection run, from its tables, titled: {'roc', 'score_hist', 'significance'}."
     import matplotlib.pyplot as plt
     y, figs = tab.planted.to_numpy(bool), {}
-    figs['roc'], ax = plt.subplots(figsize=(4.2, 4.2))
+    figs['roc'], ax = plt.subplots(figsize=(4.4, 4.4))
     plot_roc(y, {k: tab[k] for k in roc_cols}, ax)
+    ax.set_title('ROC curves of the detectors:\nplanted (memorized) against control conditions', fontsize=9)
     figs['score_hist'], axs = plt.subplots(1, len(hist_cols), squeeze=False,
-                                           figsize=(3.6 * len(hist_cols), 2.5))
+                                           figsize=(3.6 * len(hist_cols), 2.7))
     for a, k in zip(axs[0], hist_cols): plot_score_hist(tab[k], y, a, name=k)
+    figs['score_hist'].suptitle('Scores of planted (memorized) and control conditions, a panel per detector',
+                                fontsize=9)
+    figs['score_hist'].tight_layout()
     groups = list(expl.groupby('cond', sort=False))
     figs['significance'], axs = plt.subplots(len(groups), 1, squeeze=False,
-                                             figsize=(5, sum(0.28 * len(g) + 0.7 for _, g in groups)))
+                                             figsize=(5, sum(0.28 * len(g) + 0.7 for _, g in groups) + 0.5))
     for a, (c, g) in zip(axs[:, 0], groups):
         plot_significance(g, a, title=('planted: ' if g.planted.iloc[0] else 'control: ') + c)
+    figs['significance'].suptitle("What drives the score: each token's significance in the top-scored "
+                                  "planted\nand control condition (LOO: the score's drop without the token)",
+                                  fontsize=9)
     figs['significance'].tight_layout()
     return figs

@@ -66,12 +66,13 @@ def explore(run:Run,                          # the run
                 mitigated=xm.cpu(), mitigated_flags=info['flag'].numpy())
 
 # %% ../nbs/06a_explorer.ipynb #a79d2155
-def plot_exploration(res:dict, size:float=1.3):
+def plot_exploration(res:dict,        # `explore`'s result
+                     size:float=1.1): # inches per image
     "A figure: generations, their nearest training images, mitigated generations; token significance bars."
     import matplotlib.pyplot as plt
     n = len(res['samples'])
-    fig = plt.figure(figsize=(size * n + 4.5, size * 3 + 0.6))
-    gs = fig.add_gridspec(3, n + 3)
+    fig = plt.figure(figsize=(size * n + 3.8, size * 3 + 1.1), layout='constrained')   # room for token names
+    gs = fig.add_gridspec(3, n + 1, width_ratios=[1] * n + [3])
     rows = [('generated', res['samples'][:, 0], None),
             ('nearest training', res['nearest'] / 127.5 - 1, res['nn_dist']),
             ('mitigated', res['mitigated'][:, 0], None)]
@@ -81,14 +82,15 @@ def plot_exploration(res:dict, size:float=1.3):
             ax.imshow(np.asarray(ims[j]), cmap='gray', vmin=-1, vmax=1)
             ax.set_xticks([])
             ax.set_yticks([])
-            if j == 0: ax.set_ylabel(name, fontsize=7)
-            if d is not None: ax.set_title(f'd={d[j]:.2f}', fontsize=6, pad=1)
+            if j == 0: ax.set_ylabel(name, fontsize=9)
+            if d is not None: ax.set_title(f'd={d[j]:.2f}', fontsize=8, pad=1)
             if name == 'mitigated' and res['mitigated_flags'][j]:
-                ax.set_title('optimized', fontsize=6, pad=1, color='tab:red')
-    plot_significance(res['table'], ax=fig.add_subplot(gs[:, n:]))
+                ax.set_title('optimized', fontsize=8, pad=1, color='tab:red')
+    plot_significance(res['table'], ax=fig.add_subplot(gs[:, n]), fs=9)
     flag = 'FLAGGED as memorized' if res['flagged'] else 'not flagged'
-    fig.suptitle(f"{res['cond']}\nscore {res['score']:.2f} "
-                 f"(threshold {res['cal'].threshold:.2f}: {flag})", fontsize=8)
+    fig.suptitle(f"One condition explored: {res['cond']}\nscore {res['score']:.2f} (threshold "
+                 f"{res['cal'].threshold:.2f}: {flag}); d: pixel distance; right: what each token adds",
+                 fontsize=10)
     return fig
 
 # %% ../nbs/06a_explorer.ipynb #ea730cfd

@@ -111,7 +111,7 @@ def plot_roc(y,           # (C,) True for memorized (planted) conditions
     ax.plot([0, 1], [0, 1], 'k:', lw=0.8)
     ax.set_xlabel('false-positive rate')
     ax.set_ylabel('true-positive rate')
-    ax.legend(fontsize=6, loc='lower right', title='detector (AUC)', title_fontsize=6)
+    ax.legend(fontsize=7, loc='lower right', title='detector (AUC)', title_fontsize=7)
     return ax
 
 # %% ../nbs/02b_metrics.ipynb #7f82ac70

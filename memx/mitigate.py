@@ -323,8 +323,10 @@ def plot_before_after(columns:dict,    # {title: generations (R,1,S,S) in [-1,1]
                       sources=None,    # planted source images (R,S,S): uint8, or [-1,1] with NaN rows blank
                       row_labels=None, # R labels
                       ax=None,         # axes to draw on (None: a new figure)
-                      size:float=0.8): # inches per image
-    "Generations of the same conditions side by side, the planted source first."
+                      size:float=0.8,  # inches per image
+                      title:str='Generations of the same conditions under each mitigation, a column each\n'
+                                '(first: the planted source, blank for a control)'): # the Axes' title
+    "Generations of the same conditions side by side, the planted source first; titled."
     import matplotlib.pyplot as plt
     src = None if sources is None else torch.as_tensor(np.asarray(sources))
     src = src if src is None or src.is_floating_point() else src.float() / 127.5 - 1
@@ -338,9 +340,10 @@ def plot_before_after(columns:dict,    # {title: generations (R,1,S,S) in [-1,1]
                 grid[i * P + 1:i * P + 1 + S, j * P + 1:j * P + 1 + S] = im[0].numpy()
     if ax is None: _, ax = plt.subplots(figsize=(size * len(cols) + 1.5, size * R + 0.4))
     ax.imshow(grid, cmap='gray', vmin=0, vmax=1)
-    ax.set_xticks([(j + 0.5) * P for j in range(len(cols))], [t for t, _ in cols], fontsize=7, rotation=30)
-    ax.set_yticks([(i + 0.5) * P for i in range(R)], row_labels or [''] * R, fontsize=6)
+    ax.set_xticks([(j + 0.5) * P for j in range(len(cols))], [t for t, _ in cols], fontsize=8, rotation=30)
+    ax.set_yticks([(i + 0.5) * P for i in range(R)], row_labels or [''] * R, fontsize=7)
     ax.xaxis.tick_top()
+    if title: ax.set_title(title, fontsize=8)
     return ax
 
 # %% ../nbs/06_mitigate.ipynb #1511df6a

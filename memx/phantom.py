@@ -443,12 +443,14 @@ def plot_phantom_grid(size:int=64,       # image side (pixels)
                       findings=FINDINGS, # one image per finding
                       ncols:int=7,       # images per row
                       ax=None,           # draw on this Axes (default: a new figure)
-                      tile:float=64/70,  # inches per image on a new figure (default: 64 px at 70 dpi)
+                      tile:float=64/70,  # inches per image on a new figure (100 px at `plot_xrays` 110 dpi)
                       **kw               # `render_phantom` options: sex, age, view
                      ):
     "One phantom per finding (same patient and study, only the finding changes), titled with the finding."
     ims = np.stack([render_phantom([f], size, seed=seed, patient=patient, **kw) for f in findings])
-    return plot_xrays(ims, [_short(f) for f in findings], ncols, ax, tile=tile)
+    return plot_xrays(ims, [_short(f) for f in findings], ncols, ax, tile=tile,
+                      title=f'One phantom per finding: the same patient and study, only the finding changes '
+                            f'({size}×{size} px)')
 
 # %% ../nbs/01a_phantom.ipynb #eeefd133
 def plot_patient(patient:int=0,    # patient seed
@@ -456,7 +458,7 @@ def plot_patient(patient:int=0,    # patient seed
                  size:int=64,      # image side (pixels)
                  seed:int=0,       # seed of the studies' labels and parameters
                  ax=None,          # draw on this Axes (default: a new figure)
-                 tile:float=64/70  # inches per image on a new figure (default: 64 px at 70 dpi)
+                 tile:float=64/70  # inches per image on a new figure (100 px at `plot_xrays` 110 dpi)
                 ):
     "Several studies of one patient (labels drawn from the real table): same identity, different findings."
     conds = sample_conditions(n, seed)
@@ -465,7 +467,9 @@ def plot_patient(patient:int=0,    # patient seed
                     for i in range(n)])
     titles = [f"{r['AP/PA']}: " + (' + '.join(_short(f) for f in FINDINGS if r[f] == 1) or 'none')
               for _, r in conds.iterrows()]
-    return plot_xrays(ims, titles, n, ax, tile=tile, fontsize=6, max_lines=4)
+    return plot_xrays(ims, titles, n, ax, tile=tile, max_lines=4,
+                      title=f'{n} studies of one phantom patient: the same identity, findings drawn from the '
+                            'real label table')
 
 # %% ../nbs/01a_phantom.ipynb #a155658d
 def finding_sets(df:pd.DataFrame) -> pd.Series:
@@ -477,7 +481,7 @@ def finding_sets(df:pd.DataFrame) -> pd.Series:
 def plot_prevalence(df:pd.DataFrame, ax=None):
     "Positive and uncertain fraction of each observation in `df`, with the real table's as markers."
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3.2), dpi=70)
+    if ax is None: _, ax = plt.subplots(figsize=(5, 3.4), dpi=110)
     t, y = label_table(), np.arange(len(FINDINGS))
     pos, unc = [(df[c] == 1).mean() for c in FINDINGS], [(df[c] == -1).mean() for c in FINDINGS]
     ax.barh(y, pos, color='C0', label='positive (sample)')
@@ -494,7 +498,7 @@ def plot_prevalence(df:pd.DataFrame, ax=None):
 def plot_rare_combinations(df:pd.DataFrame, ax=None):
     "How many distinct positive-finding sets occur once, twice, 3-5, 6-20 or more than 20 times in `df`."
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(4, 2.6), dpi=70)
+    if ax is None: _, ax = plt.subplots(figsize=(4, 2.6), dpi=110)
     k = finding_sets(df).value_counts().to_numpy()
     bins = {'1': k == 1, '2': k == 2, '3-5': (k >= 3) & (k <= 5), '6-20': (k >= 6) & (k <= 20), '>20': k > 20}
     ax.bar(list(bins), [int(b.sum()) for b in bins.values()], color='C2')

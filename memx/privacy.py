@@ -206,17 +206,18 @@ def linked_by_copy(runs:dict, # {label: {score, copy (C,m); threshold}} per mode
 def plot_privacy(cal:dict,         # `calibrate_verifier`'s result
                  bank:str,         # which of its banks the generations were matched against
                  scores:dict,      # {group name: re-identification scores of generations}
-                 title:str=''):    # a title over both panels
+                 title:str=''):    # added to the figure's title (e.g. which model)
     "Left: the verifier on unseen patients' pairs; right: generations' scores against the link threshold."
     import matplotlib.pyplot as plt
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.2))
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
     sp, sn = cal['pair_hist']
     bins = np.linspace(min(sn.min(), sp.min()), 1, 50)
     a.hist(sn, bins, density=True, alpha=.6, label=f'different patients ({len(sn):,} pairs)')
     a.hist(sp, bins, density=True, alpha=.6, label=f'same patient ({len(sp):,} pairs)')
     a.axvline(cal['pair_threshold'], color='k', ls='--', lw=1, label='pair threshold')
     a.set(xlabel='verifier cosine', ylabel='density', title=f"unseen patients: AUC {cal['pairs']['auc']:.3f}")
-    a.legend(fontsize=7)
+    a.legend(fontsize=9)
+    a.locator_params(axis='x', nbins=6)
     cb = cal['calib_best'][bank]
     allv = np.concatenate([cb] + [np.ravel(v) for v in scores.values()])
     bins = np.linspace(allv.min(), allv.max(), 50)
@@ -224,9 +225,13 @@ def plot_privacy(cal:dict,         # `calibrate_verifier`'s result
     for k, v in scores.items():
         b.hist(np.ravel(v), bins, density=True, alpha=.5, label=f'{k} ({np.size(v):,})')
     b.axvline(cal['link_threshold'][bank], color='r', ls='--', lw=1, label='link threshold')
-    b.set(xlabel='best verifier cosine to a training image', title='generations vs the training set')
-    b.legend(fontsize=7)
-    if title: fig.suptitle(title, fontsize=10)
+    b.set(xlabel='best verifier cosine to a training image', ylabel='density',
+          title='generations vs the training set')
+    b.set_ylim(0, b.get_ylim()[1] * 1.5)                                    # room for the legend
+    b.legend(fontsize=9)
+    head = ("Re-identification: the patient verifier on pairs of unseen patients (left) and each "
+            "generation's best\nmatch among the training images (right)")
+    fig.suptitle(head + (f', {title}' if title else ''), fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -34,8 +34,10 @@ def write_detect(rd, tab, summ:dict, norms, expl:pd.DataFrame, roc_cols:list, hi
     atomic_write_text(rd.results/'detect_significance.csv', expl.to_csv(index=False))
     for name, fig in detect_figures(tab, expl, roc_cols, hist_cols).items():
         save_figure(fig, rd.figures/f'{name}.png')
-    fig, ax = plt.subplots(figsize=(4.2, 2.6))
+    fig, ax = plt.subplots(figsize=(4.2, 2.9))
     plot_auc_kn(norms, tab.planted.to_numpy(bool), ax)
+    ax.set_title("Wen's ROC AUC against the first k steps it averages,\na line per number n of generations",
+                 fontsize=9)
     save_figure(fig, rd.figures/'auc_kn.png')
 
 # %% ../nbs/06b_runs.ipynb #270132d5
@@ -131,12 +133,18 @@ def _validation_figures(rd, tab:pd.DataFrame, x, index:TrainingIndex, hits:dict,
                          len(rows) * n, -1, *x.shape[-2:]),
                      s3[rows].reshape(len(rows) * n, -1), titles, ax=ax)
         ax.set_title(name, fontsize=9)
+    fig.suptitle(f'Generations of the {n_show} highest- and lowest-scored conditions, each beside its '
+                 'nearest training images (yellow: encoder similarity)', fontsize=10)
     save_figure(fig, rd.figures/'gallery.png', dpi=130)
     ax = plot_score_similarity(tab.score, tab.sim_encoder, tab.planted, threshold=thr,
                                ylabel='top-1 encoder similarity (mean)')
+    ax.set_title(f'Detection score against similarity to the training set,\na point per condition '
+                 f'({ax.get_title()})', fontsize=9)
     save_figure(ax.figure, rd.figures/'score_similarity.png', dpi=130)
     ax = plot_umap(index.feats['encoder'], encode(index.encoder, x.flatten(0, 1)),
                    np.repeat(tab.score.to_numpy(), n), method=embed)
+    ax.set_title(f'Encoder descriptors in 2-D ({embed.upper()}): training images\nand generations '
+                 "coloured by their condition's score", fontsize=9)
     save_figure(ax.figure, rd.figures/'umap.png', dpi=130)
 
 # %% ../nbs/06b_runs.ipynb #d0bf2a1b

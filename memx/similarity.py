@@ -354,7 +354,8 @@ def plot_copies(x,                 # generations (C·n,1,S,S) in [-1,1], conditi
                 n_samples:int,     # generations per condition, n
                 rows=None,         # the conditions (rows of `tab`) to show; default all
                 size:float=1.0,    # inches per image
-                labels=None):      # a label per shown row; default 'planted' / 'control' from `tab.planted`
+                labels=None,       # a label per shown row; default 'planted' / 'control' from `tab.planted`
+                title:str=''):     # a title over the figure (default: what the columns show)
     "Per condition a row: planted source (blank for none), samples, each sample's nearest training image."
     import matplotlib.pyplot as plt
     rows = list(range(len(tab))) if rows is None else list(rows)
@@ -371,10 +372,13 @@ def plot_copies(x,                 # generations (C·n,1,S,S) in [-1,1], conditi
             ax.set_xticks([])
             ax.set_yticks([])
             if c > n_samples:
-                ax.set_title(f'{d[c - n_samples - 1]:.2f}', fontsize=6, pad=1)
-        axs[r, 0].set_ylabel(labels[r], fontsize=6)
+                ax.set_title(f'{d[c - n_samples - 1]:.2f}', fontsize=7, pad=1)
+        axs[r, 0].set_ylabel(labels[r], fontsize=7)
     for c, t in enumerate(['source'] + ['sample'] * n_samples + ['nearest'] * n_samples):
-        axs[0, c].set_xlabel(t, fontsize=6)
+        axs[0, c].set_xlabel(t, fontsize=7)
         axs[0, c].xaxis.set_label_position('top')
     fig.subplots_adjust(wspace=0.04, hspace=0.25)
+    fig.suptitle(title or f'Per condition: its planted source (blank: none), {n_samples} generations and the '
+                 'nearest training image of each (above it: pixel distance)', fontsize=8, va='bottom',
+                 y=fig.subplotpars.top + 0.42 / fig.get_figheight())        # above the columns' two lines
     return fig
