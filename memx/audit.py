@@ -108,8 +108,9 @@ def bench_duplicates(bc:BenchConfig) -> tuple:
         rows.append({'model': lab, 'training images': len(ims), 'identical groups': len(exact),
                      'images in them': sum(map(len, exact)), f'groups within RMS {NEAR_TOL:g}': len(near),
                      'images in those': sum(map(len, near))})
-        title = f'Groups of identical images in the training set ({label(lab).lower()}): the largest of its '
-        fig = fig or plot_duplicate_groups(ims, exact, title=title + f'{len(exact)}, a row each')
+        if fig is None: fig = plot_duplicate_groups(ims, exact, title=f'Groups of identical images in the '
+                                                    f'training set ({label(lab).lower()}): the largest of its '
+                                                    f'{len(exact)}, a row each')
     return pd.DataFrame(rows), fig
 
 # %% ../nbs/04e_audit.ipynb #104a2d30

@@ -411,7 +411,7 @@ def slow_gate(lines:list[str], # the cell's source lines, as IPython passes them
     if not lines or not lines[0].startswith(('#| slow', '#|slow')): return lines
     if not run_slow: msg = 'skipped: a slow cell (set RUN_SLOW = True in the first cell to run it)'
     else:
-        needs = [l[len('# needs '):].strip().split(':', 1) for l in lines if l.startswith('# needs ')]
+        needs = [l[len('# needs '):].partition(':')[::2] for l in lines if l.startswith('# needs ')]
         missing = [(p.strip(), how.strip()) for p, how in needs if not Path(p.strip()).expanduser().exists()]
         if not missing: return lines
         msg = '; '.join(f'skipped: needs {p}, which is not here (make it with `{how}`)' for p, how in missing)

@@ -52,11 +52,11 @@ def _label_box(ax,          # the Axes
 
 # %% ../nbs/06f_tradeoff.ipynb #30588f8d
 def place_labels(ax,               # Axes, its layout final
-                  pts,              # (n, 2) points to label, data coordinates
-                  texts:list,       # a label per point
-                  colors:list,      # a colour per label
-                  obstacles,        # (m, 2) every marker, data coordinates
-                  fs:float=8):      # font size
+                 pts,              # (n, 2) points to label, data coordinates
+                 texts:list,       # a label per point
+                 colors:list,      # a colour per label
+                 obstacles,        # (m, 2) every marker, data coordinates
+                 fs:float=8):      # font size
     "Label each point at the first offset (`_OFFSETS`) clear of labels and markers, else the least crowded."
     from matplotlib.transforms import Bbox
     dots = [Bbox.from_bounds(*(q - 4), 8, 8) for q in ax.transData.transform(np.asarray(obstacles))]
