@@ -143,11 +143,11 @@ def crowd_limits(tab:pd.DataFrame,  # `mitigation_table`
 
 # %% ../nbs/06f_tradeoff.ipynb #3ce2de99
 def zoom_pair(tab:pd.DataFrame,  # `mitigation_table`
-               x:str,             # the quality column of both panels
-               z:tuple,           # (x0, x1, y0, y1): the crowd, enlarged below (`crowd_limits`)
-               top,               # Axes of all points, the crowd's box dashed
-               bottom,            # Axes of the crowd
-               fs:float):         # font size of the titles
+              x:str,             # the quality column of both panels
+              z:tuple,           # (x0, x1, y0, y1): the crowd, enlarged below (`crowd_limits`)
+              top,               # Axes of all points, the crowd's box dashed
+              bottom,            # Axes of the crowd
+              fs:float):         # font size of the titles
     "Two panels of memorization against `x`: every point (top), the crowd near no change enlarged (bottom)."
     from matplotlib.patches import Rectangle
     plot_tradeoff_ci(tab, x=x, ax=top, labels=False).get_legend().remove()
